@@ -1,0 +1,56 @@
+# skills_cert: `make run` to serve a development instance, `make test` to run the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 4
+export FLASK_APP := skills_cert
+
+PO_FILES := $(wildcard skills_cert/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test serve-prod setup translations clean help
+
+help:
+	@echo "make run         create .venv, migrate, load standards/, ensure an admin, serve on $(HOST):$(PORT)"
+	@echo "make test        the whole suite on SQLite and PostgreSQL, with browser tests in Chromium"
+	@echo "make serve-prod  serve with gunicorn (set SKILLS_CERT_ENV=production, DATABASE_URL, SECRET_KEY ...)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# The package and its runtime dependencies.
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# The same plus the test extras.
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+translations: $(MO_FILES)
+
+setup: $(VENV)/.installed translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask users ensure-admin
+
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+serve-prod: $(VENV)/.installed translations
+	$(BIN)/flask db upgrade
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - "skills_cert:create_app()"
+
+test: $(VENV)/.installed-test translations
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) test-artifacts test-results .pytest_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,103 @@
+"""skills_cert: competency-based skills testing and verifiable, MRS-recognised certificates."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from skills_cert.config import ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the application. *config* overrides what the environment sets."""
+    instance_path = os.environ.get("SKILLS_CERT_INSTANCE", str(ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(app.instance_path, config))
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+
+    from skills_cert.errors import register_error_handlers
+    from skills_cert.cli import register_commands
+
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from skills_cert import database
+    from skills_cert.extensions import babel, csrf, db, login_manager, migrate
+    from skills_cert.i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        database.configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "skills_cert" / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.session_protection = "basic"
+
+    from skills_cert.auth.loader import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from skills_cert.admin import bp as admin_bp
+    from skills_cert.auth import bp as auth_bp
+    from skills_cert.main import bp as main_bp
+
+    for bp in (main_bp, auth_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def register_hooks(app: Flask) -> None:
+    from flask_babel import get_locale
+    from flask_login import current_user
+
+    from skills_cert.auth.access import require_login_unless_public
+    from skills_cert.i18n import LANGUAGE_TITLES, LANGUAGES
+    from skills_cert.navigation import navigation_for
+
+    app.before_request(require_login_unless_public)
+
+    @app.context_processor
+    def layout_context():
+        return {
+            "languages": LANGUAGES,
+            "language_titles": LANGUAGE_TITLES,
+            "current_locale": str(get_locale()),
+            "navigation": navigation_for(current_user),
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+        if app.config["ENV_NAME"] == "production":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response

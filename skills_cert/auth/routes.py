@@ -1,0 +1,82 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from skills_cert.auth import bp
+from skills_cert.auth.access import public
+from skills_cert.auth.forms import LoginForm, PasswordChangeForm
+from skills_cert.extensions import db
+from skills_cert.forms import apply_errors
+from skills_cert.services import users as user_service
+from skills_cert.services.errors import ValidationFailed
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after login."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = user_service.authenticate(db.session, form.username.data, form.password.data)
+        if user is None:
+            db.session.rollback()
+            form.form_errors.append(_("The username or password is not correct."))
+        else:
+            db.session.commit()
+            lang = session.get("lang")
+            session.clear()  # a fresh session on login: no fixation
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            user_service.change_password(
+                db.session,
+                user,
+                form.current_password.data,
+                form.new_password.data,
+                min_password_length=current_app.config["PASSWORD_MIN_LENGTH"],
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            login_user(user)  # keep this session; the bumped version ends the others
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/password.html", form=form)

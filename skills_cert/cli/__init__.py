@@ -1,0 +1,11 @@
+"""`flask` command groups. Each wraps the same services the web pages use."""
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from skills_cert.cli.translate import translate_cli
+    from skills_cert.cli.users import users_cli
+
+    for group in (users_cli, translate_cli):
+        app.cli.add_command(group)

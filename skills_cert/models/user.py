@@ -1,0 +1,62 @@
+"""Staff accounts and their roles. Workers and employers never have accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+
+from skills_cert.extensions import db
+from skills_cert.models.types import UTCDateTime, utcnow
+
+
+class Role(enum.Enum):
+    ADMINISTRATOR = "administrator"
+    STANDARDS_OFFICER = "standards_officer"
+    ASSESSOR = "assessor"
+    CERTIFYING_OFFICER = "certifying_officer"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMINISTRATOR: _l("Administrator"),
+    Role.STANDARDS_OFFICER: _l("Standards officer"),
+    Role.ASSESSOR: _l("Assessor"),
+    Role.CERTIFYING_OFFICER: _l("Certifying officer"),
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    full_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    role: so.Mapped[Role] = so.mapped_column(
+        sa.Enum(Role, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+    )
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    locale: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    # Bumped on password change and deactivation: sessions carrying an older value end.
+    session_version: so.Mapped[int] = so.mapped_column(default=1)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role.value}>"

@@ -1,0 +1,30 @@
+"""The navigation each role sees. Areas add their entries here as they are built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from skills_cert.models import Role, User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object  # a lazy string, rendered in the reader's language
+    roles: frozenset[Role]
+
+
+ALL_ROLES = frozenset(Role)
+
+NAV_ITEMS = (
+    NavItem("main.index", _l("Home"), ALL_ROLES),
+    NavItem("admin.users", _l("Users"), frozenset({Role.ADMINISTRATOR})),
+)
+
+
+def navigation_for(user: User | None) -> list[NavItem]:
+    if user is None or not user.is_authenticated:
+        return []
+    return [item for item in NAV_ITEMS if user.role in item.roles]

@@ -1,0 +1,41 @@
+"""Password hashing with Argon2id (argon2-cffi) and the password policy."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
+
+_hasher = PasswordHasher()
+# A hash of a random password, checked when the username is unknown so that both
+# failures take the same time and reveal nothing about which accounts exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-3f9a2c")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problems(password: str, min_length: int, *, username: str = "") -> list[str]:
+    """Return what is wrong with *password* under the policy, as translated messages."""
+    problems = []
+    if len(password) < min_length:
+        problems.append(_("Use at least %(n)d characters.", n=min_length))
+    if len(password) > 256:
+        problems.append(_("Use at most 256 characters."))
+    if username and password.casefold() == username.casefold():
+        problems.append(_("The password must not be the same as the username."))
+    if password.strip() != password:
+        problems.append(_("The password must not start or end with a space."))
+    return problems

@@ -1,0 +1,156 @@
+"""Creating, authenticating and managing staff accounts."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import gettext as _
+
+from skills_cert.models import Role, User
+from skills_cert.models.types import utcnow
+from skills_cert.services.errors import NotAllowed, ValidationFailed
+from skills_cert.services.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    full_name: str
+    role: Role
+    password: str
+    email: str | None = None
+
+
+def find_user(session: so.Session, username: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+
+
+def create_user(session: so.Session, data: NewUser, *, min_password_length: int) -> User:
+    username = data.username.strip().lower()
+    full_name = " ".join(data.full_name.split())
+    email = (data.email or "").strip() or None
+    reasons: dict[str, list[str]] = {}
+    if not USERNAME_RE.match(username):
+        reasons["username"] = [
+            _("Use 2 to 64 lower-case letters, digits, dots, dashes or underscores.")
+        ]
+    elif find_user(session, username) is not None:
+        reasons["username"] = [_("This username is already taken.")]
+    if not full_name or len(full_name) > 200 or not full_name.isprintable():
+        reasons["full_name"] = [_("Enter the person's full name (at most 200 characters).")]
+    if email is not None and (len(email) > 254 or not EMAIL_RE.match(email)):
+        reasons["email"] = [_("Enter a valid e-mail address, or leave it empty.")]
+    problems = password_problems(data.password, min_password_length, username=username)
+    if problems:
+        reasons["password"] = problems
+    if reasons:
+        raise ValidationFailed(reasons)
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        role=data.role,
+        password_hash=hash_password(data.password),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: so.Session, username: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None; never says which part failed."""
+    user = find_user(session, username)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    session.flush()
+    return user
+
+
+def change_password(
+    session: so.Session, user: User, current: str, new: str, *, min_password_length: int
+) -> None:
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed.single("current_password", _("The current password is not correct."))
+    problems = password_problems(new, min_password_length, username=user.username)
+    if current == new:
+        problems.append(_("The new password must differ from the current one."))
+    if problems:
+        raise ValidationFailed({"new_password": problems})
+    set_password(session, user, new)
+
+
+def set_password(session: so.Session, user: User, new: str) -> None:
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    user.session_version += 1
+    session.flush()
+
+
+def set_active(session: so.Session, user: User, active: bool, *, actor: User) -> None:
+    if user.id == actor.id and not active:
+        raise NotAllowed(_("You cannot deactivate your own account."))
+    if not active and user.role is Role.ADMINISTRATOR:
+        others = session.scalar(
+            sa.select(sa.func.count(User.id)).where(
+                User.role == Role.ADMINISTRATOR, User.is_active.is_(True), User.id != user.id
+            )
+        )
+        if not others:
+            raise NotAllowed(_("The last active administrator cannot be deactivated."))
+    user.is_active = active
+    if not active:
+        user.session_version += 1
+    session.flush()
+
+
+def users_select() -> sa.Select:
+    return sa.select(User).order_by(User.is_active.desc(), User.role, User.username)
+
+
+def ensure_administrator(
+    session: so.Session, *, password: str | None, min_password_length: int
+) -> tuple[User, bool, str | None]:
+    """Make sure an active administrator exists.
+
+    Returns the administrator, whether it was created now, and the generated password when none
+    was given (to be shown once). An existing administrator is never changed.
+    """
+    existing = session.scalar(
+        sa.select(User)
+        .where(User.role == Role.ADMINISTRATOR, User.is_active.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
+    if existing is not None:
+        return existing, False, None
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(12)
+    username = "admin"
+    suffix = 1
+    while find_user(session, username) is not None:
+        suffix += 1
+        username = f"admin{suffix}"
+    user = create_user(
+        session,
+        NewUser(username=username, full_name="Administrator", role=Role.ADMINISTRATOR,
+                password=password),
+        min_password_length=min_password_length,
+    )
+    return user, True, generated

@@ -1,0 +1,143 @@
+import pytest
+
+from helpers import PASSWORD, make_user
+from skills_cert.models import Role, User
+from skills_cert.services import users as user_service
+from skills_cert.services.errors import NotAllowed, ValidationFailed
+
+EN = {"Accept-Language": "en"}
+
+
+def test_admin_creates_a_user_who_can_log_in(app, client, users):
+    client.login(users[Role.ADMINISTRATOR].username)
+    response = client.submit("/admin/users/new", {
+        "username": "Somphone.K", "full_name": "ສົມພອນ ແກ້ວມະນີ", "email": "",
+        "role": "assessor", "password": "a good long password",
+    })
+    assert response.status_code == 302
+    listing = client.get("/admin/users", headers=EN).get_data(as_text=True)
+    assert "somphone.k" in listing and "ສົມພອນ ແກ້ວມະນີ" in listing
+    client.logout()
+    assert client.login("somphone.k", "a good long password").status_code == 302
+    page = client.get("/", headers=EN).get_data(as_text=True)
+    assert "ສົມພອນ ແກ້ວມະນີ" in page and "Assessor" in page
+
+
+def test_user_creation_errors_are_shown_on_the_form(client, users):
+    client.login(users[Role.ADMINISTRATOR].username)
+    response = client.submit("/admin/users/new", {
+        "username": users[Role.ASSESSOR].username, "full_name": "Someone", "email": "not-an-email",
+        "role": "assessor", "password": "short",
+    }, headers=EN)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This username is already taken." in page
+    assert "Use at least 10 characters." in page
+    assert 'aria-invalid="true"' in page
+
+
+def test_unknown_role_is_refused(client, users):
+    client.login(users[Role.ADMINISTRATOR].username)
+    response = client.submit("/admin/users/new", {
+        "username": "newbie", "full_name": "New", "role": "superuser", "password": "long enough pw",
+    }, headers=EN)
+    assert response.status_code == 200
+    assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_admin_deactivates_and_reactivates_a_user(app, client, users):
+    from helpers import WebClient
+
+    assessor = users[Role.ASSESSOR]
+    assessor_client = WebClient(app.test_client())
+    assessor_client.login(assessor.username)
+    assert assessor_client.get("/auth/password").status_code == 200
+
+    client.login(users[Role.ADMINISTRATOR].username)
+    assert client.submit(f"/admin/users/{assessor.id}/active", {"active": "0"},
+                         form_url="/admin/users").status_code == 302
+    assert assessor_client.get("/auth/password").status_code == 302  # session ended at once
+    assert assessor_client.login(assessor.username).status_code == 200  # cannot log in
+
+    client.submit(f"/admin/users/{assessor.id}/active", {"active": "1"}, form_url="/admin/users")
+    assert assessor_client.login(assessor.username).status_code == 302
+
+
+def test_admin_cannot_deactivate_self(db, users):
+    admin = db.session.get(User, users[Role.ADMINISTRATOR].id)
+    with pytest.raises(NotAllowed):
+        user_service.set_active(db.session, admin, False, actor=admin)
+
+
+def test_last_administrator_cannot_be_deactivated(app, users):
+    from skills_cert.extensions import db
+
+    second = make_user(app, Role.ADMINISTRATOR)
+    with app.app_context():
+        first = db.session.get(User, users[Role.ADMINISTRATOR].id)
+        other = db.session.get(User, second.id)
+        user_service.set_active(db.session, other, False, actor=first)
+        assessor = db.session.get(User, users[Role.ASSESSOR].id)
+        with pytest.raises(NotAllowed, match="last active administrator"):
+            user_service.set_active(db.session, first, False, actor=assessor)
+
+
+@pytest.mark.parametrize("username", ["A", "has space", "x" * 65, "ຊື່ລາວ", "../etc"])
+def test_usernames_are_validated(db, username):
+    with pytest.raises(ValidationFailed) as exc:
+        user_service.create_user(
+            db.session,
+            user_service.NewUser(username=username, full_name="X", role=Role.ASSESSOR,
+                                 password=PASSWORD),
+            min_password_length=10,
+        )
+    assert "username" in exc.value.reasons
+
+
+def test_cli_creates_and_lists_users(runner):
+    result = runner.invoke(args=[
+        "users", "create", "--username", "cert.officer", "--name", "Bounmy Phommachanh",
+        "--role", "certifying_officer", "--password", "a long secret pw",
+    ])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["users", "list"])
+    assert "cert.officer\tcertifying_officer\tactive\tBounmy Phommachanh" in result.output
+
+
+def test_cli_reports_validation_errors(runner):
+    result = runner.invoke(args=[
+        "users", "create", "--username", "x y", "--name", "X", "--role", "assessor",
+        "--password", "short",
+    ])
+    assert result.exit_code == 1
+    assert "error: username:" in result.output
+    assert "error: password:" in result.output
+
+
+def test_cli_deactivates_a_user(runner, users):
+    result = runner.invoke(args=["users", "deactivate", users[Role.ASSESSOR].username])
+    assert result.exit_code == 0, result.output
+    assert "inactive" in runner.invoke(args=["users", "list"]).output
+    assert runner.invoke(args=["users", "deactivate", "nobody-here"]).exit_code == 1
+
+
+def test_ensure_admin_generates_a_password_once(app, runner, monkeypatch):
+    monkeypatch.delenv("SKILLS_CERT_ADMIN_PASSWORD", raising=False)
+    first = runner.invoke(args=["users", "ensure-admin"])
+    assert first.exit_code == 0, first.output
+    assert "with password:" in first.output
+    password = first.output.split("with password:")[1].split()[0]
+    second = runner.invoke(args=["users", "ensure-admin"])
+    assert "with password" not in second.output and "is active" in second.output
+    from helpers import WebClient
+
+    assert WebClient(app.test_client()).login("admin", password).status_code == 302
+
+
+def test_ensure_admin_uses_the_configured_password(app, runner, monkeypatch):
+    monkeypatch.setenv("SKILLS_CERT_ADMIN_PASSWORD", "configured admin secret")
+    result = runner.invoke(args=["users", "ensure-admin"])
+    assert result.exit_code == 0 and "configured admin secret" not in result.output
+    from helpers import WebClient
+
+    assert WebClient(app.test_client()).login("admin", "configured admin secret").status_code == 302
