@@ -38,6 +38,7 @@ translations: $(MO_FILES)
 
 setup: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
+	$(BIN)/flask standards import
 	$(BIN)/flask users ensure-admin
 
 run: setup

@@ -65,8 +65,9 @@ def register_blueprints(app: Flask) -> None:
     from skills_cert.admin import bp as admin_bp
     from skills_cert.auth import bp as auth_bp
     from skills_cert.main import bp as main_bp
+    from skills_cert.standards import bp as standards_bp
 
-    for bp in (main_bp, auth_bp, admin_bp):
+    for bp in (main_bp, auth_bp, admin_bp, standards_bp):
         app.register_blueprint(bp)
 
 
@@ -75,14 +76,36 @@ def register_hooks(app: Flask) -> None:
     from flask_login import current_user
 
     from skills_cert.auth.access import require_login_unless_public
-    from skills_cert.i18n import LANGUAGE_TITLES, LANGUAGES
+    from skills_cert.i18n import LANGUAGE_TITLES, LANGUAGES, localized
     from skills_cert.navigation import navigation_for
 
     app.before_request(require_login_unless_public)
 
+    @app.template_filter("num")
+    def plain_number(value):
+        """70.0 -> 70, 62.5 -> 62.5."""
+        return int(value) if float(value).is_integer() else value
+
+    @app.template_filter("tr")
+    def translate_map(text_map):
+        """`{{ standard.title|tr }}`: the reader's language from a {lo, th, en} map."""
+        return localized(text_map, str(get_locale()))
+
+    from flask import request, url_for
+
+    from skills_cert.standards.labels import country_name, sector_name
+
+    def page_url(number: int) -> str:
+        """The current page's URL, its query kept, at page *number* of a listing."""
+        args = {**request.args.to_dict(), **(request.view_args or {}), "page": number}
+        return url_for(request.endpoint, **args)
+
     @app.context_processor
     def layout_context():
         return {
+            "page_url": page_url,
+            "country_name": country_name,
+            "sector_name": sector_name,
             "languages": LANGUAGES,
             "language_titles": LANGUAGE_TITLES,
             "current_locale": str(get_locale()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import flash
 from flask_wtf import FlaskForm
 
 from skills_cert.services.errors import ValidationFailed
@@ -15,3 +16,24 @@ def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
             field.errors = list(field.errors) + list(messages)
         else:
             form.form_errors.extend(messages)
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: only its CSRF token matters, for POST-only buttons."""
+
+
+def flash_form_errors(form: FlaskForm) -> None:
+    """Show a form's errors as flash messages, for forms posted from another page."""
+
+    def walk(errors):
+        if isinstance(errors, dict):
+            for value in errors.values():
+                yield from walk(value)
+        elif isinstance(errors, (list, tuple)):
+            for value in errors:
+                yield from walk(value)
+        elif errors:
+            yield str(errors)
+
+    for message in dict.fromkeys(walk(form.errors)):
+        flash(message, "error")

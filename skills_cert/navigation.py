@@ -20,6 +20,7 @@ ALL_ROLES = frozenset(Role)
 
 NAV_ITEMS = (
     NavItem("main.index", _l("Home"), ALL_ROLES),
+    NavItem("standards.index", _l("Standards"), ALL_ROLES),
     NavItem("admin.users", _l("Users"), frozenset({Role.ADMINISTRATOR})),
 )
 

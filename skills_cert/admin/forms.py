@@ -27,7 +27,3 @@ class UserCreateForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Create user"))
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: only its CSRF token matters, for POST-only buttons."""

@@ -3,10 +3,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from skills_cert.admin import bp
-from skills_cert.admin.forms import ConfirmForm, UserCreateForm
+from skills_cert.admin.forms import UserCreateForm
 from skills_cert.auth.access import roles_required
 from skills_cert.extensions import db
-from skills_cert.forms import apply_errors
+from skills_cert.forms import ConfirmForm, apply_errors
 from skills_cert.models import Role, User
 from skills_cert.services import users as user_service
 from skills_cert.services.errors import NotAllowed, ValidationFailed

@@ -4,8 +4,9 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from skills_cert.cli.standards import standards_cli
     from skills_cert.cli.translate import translate_cli
     from skills_cert.cli.users import users_cli
 
-    for group in (users_cli, translate_cli):
+    for group in (users_cli, standards_cli, translate_cli):
         app.cli.add_command(group)

@@ -1,5 +1,22 @@
 """The data model. Import models from here so Alembic sees every table."""
 
+from skills_cert.models.standard import (
+    STATUS_LABELS,
+    Authority,
+    ChecklistItem,
+    Criterion,
+    Element,
+    Guideline,
+    PracticalTask,
+    Standard,
+    StandardStatus,
+    Unit,
+    checklist_item_criteria,
+)
 from skills_cert.models.user import ROLE_LABELS, Role, User
 
-__all__ = ["ROLE_LABELS", "Role", "User"]
+__all__ = [
+    "ROLE_LABELS", "STATUS_LABELS", "Authority", "ChecklistItem", "Criterion", "Element",
+    "Guideline", "PracticalTask", "Role", "Standard", "StandardStatus", "Unit", "User",
+    "checklist_item_criteria",
+]
