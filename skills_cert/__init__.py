@@ -25,8 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_hooks(app)
 
-    from skills_cert.errors import register_error_handlers
     from skills_cert.cli import register_commands
+    from skills_cert.errors import register_error_handlers
 
     register_error_handlers(app)
     register_commands(app)
@@ -63,11 +63,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from skills_cert.admin import bp as admin_bp
+    from skills_cert.assessments import bp as assessments_bp
     from skills_cert.auth import bp as auth_bp
     from skills_cert.main import bp as main_bp
     from skills_cert.standards import bp as standards_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, standards_bp):
+    for bp in (main_bp, auth_bp, admin_bp, standards_bp, assessments_bp):
         app.register_blueprint(bp)
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import Form, FormField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
+from skills_cert.i18n import LANGUAGE_TITLES
 from skills_cert.services.errors import ValidationFailed
 
 
@@ -37,3 +41,29 @@ def flash_form_errors(form: FlaskForm) -> None:
 
     for message in dict.fromkeys(walk(form.errors)):
         flash(message, "error")
+
+
+def strip_filter(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text_field(locale: str) -> TextAreaField:
+    return TextAreaField(
+        LANGUAGE_TITLES[locale],
+        filters=[strip_filter],
+        validators=[DataRequired(message=_l("Enter the text in every language.")),
+                    Length(max=2000, message=_l("Use at most %(max)d characters."))],
+        render_kw={"lang": locale, "rows": 2},
+    )
+
+
+class Text3Form(Form):
+    """The same text in Lao, Thai and English; all three are required."""
+
+    lo = _text_field("lo")
+    th = _text_field("th")
+    en = _text_field("en")
+
+
+def text3(label) -> FormField:
+    return FormField(Text3Form, label=label)

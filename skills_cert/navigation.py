@@ -17,10 +17,16 @@ class NavItem:
 
 
 ALL_ROLES = frozenset(Role)
+OFFICE_AND_ASSESSORS = frozenset({Role.ADMINISTRATOR, Role.ASSESSOR, Role.CERTIFYING_OFFICER})
 
 NAV_ITEMS = (
     NavItem("main.index", _l("Home"), ALL_ROLES),
+    NavItem("assessments.approvals", _l("Approvals"), frozenset({Role.CERTIFYING_OFFICER})),
+    NavItem("assessments.sessions", _l("Test sessions"), OFFICE_AND_ASSESSORS),
+    NavItem("assessments.candidates", _l("Candidates"), OFFICE_AND_ASSESSORS),
     NavItem("standards.index", _l("Standards"), ALL_ROLES),
+    NavItem("admin.centres", _l("Testing centres"), frozenset({Role.ADMINISTRATOR})),
+    NavItem("admin.accreditations", _l("Accreditations"), frozenset({Role.ADMINISTRATOR})),
     NavItem("admin.users", _l("Users"), frozenset({Role.ADMINISTRATOR})),
 )
 

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from helpers import ARTIFACTS, WebClient, make_user
 from pytest_postgresql import factories
 from werkzeug.serving import make_server
-
-from helpers import ARTIFACTS, WebClient, make_user
 
 IN_CI = os.environ.get("CI") == "true"
 SUPPORT = Path(__file__).parent / "support"
@@ -111,7 +110,11 @@ def app(_migrated_app):
 
 @pytest.fixture()
 def db(app):
-    """The database, inside an app context (for tests that make no requests)."""
+    """The database, inside an app context, for tests that make NO requests.
+
+    Requests made while this context is pushed would share it (and `g`, and the logged-in user)
+    across clients; web tests open `app.app_context()` around their database checks instead.
+    """
     from skills_cert.extensions import db as _db
 
     with app.app_context():

@@ -1,7 +1,6 @@
 """Every route either is public by design or refuses anonymous users; roles are enforced."""
 
 import pytest
-
 from helpers import csrf_token
 
 from skills_cert.auth.access import is_public_endpoint
@@ -17,7 +16,8 @@ PUBLIC_ENDPOINTS = {
 }
 
 # Endpoints each role may use, beyond those every logged-in user has.
-ADMIN_ONLY = {"admin.users", "admin.create_user", "admin.set_active"}
+ADMIN_ONLY = {"admin.users", "admin.create_user", "admin.set_active", "admin.centres",
+              "admin.accreditations"}
 
 
 def _sample_url(app, rule, method) -> str:

@@ -1,6 +1,6 @@
 import pytest
-
 from helpers import PASSWORD, translated
+
 from skills_cert.models import Role, User
 
 

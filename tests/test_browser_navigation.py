@@ -1,8 +1,8 @@
 """Journey: each role logs in through Chromium and sees its own navigation, in Lao and in Thai."""
 
 import pytest
-
 from helpers import PASSWORD, translated
+
 from skills_cert.models import Role
 from skills_cert.navigation import NAV_ITEMS
 

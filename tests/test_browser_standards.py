@@ -1,10 +1,10 @@
 """Journey: a standards officer opens the Thai bricklayer standard in Thai and the Lao one in Lao."""
 
 import pytest
-
 from helpers import PASSWORD, translated
-from skills_cert.models import Role
 from standards_fixtures import import_shipped, standard_id
+
+from skills_cert.models import Role
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-
 from helpers import translated
+
 from skills_cert.config import ROOT
 
 TRANSLATIONS = ROOT / "skills_cert" / "translations"
@@ -80,6 +80,7 @@ def test_language_switch_refuses_unknown_codes_and_foreign_redirects(client):
 
 def test_logged_in_users_language_is_remembered_across_sessions(app, client, users):
     from helpers import WebClient
+
     from skills_cert.models import Role
 
     assessor = users[Role.ASSESSOR]

@@ -1,11 +1,10 @@
 """What `make run` does before serving, run twice on one SQLite database: nothing is lost."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-
-import sqlite3
 
 from skills_cert.config import ROOT
 

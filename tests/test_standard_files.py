@@ -1,9 +1,9 @@
 """The standard file format: shipped files are valid; each class of error is reported clearly."""
 
 import pytest
+from standards_fixtures import SHIPPED, load, write
 
 from skills_cert.services.standards import read_standard_files
-from standards_fixtures import SHIPPED, load, write
 
 
 def test_shipped_standards_are_valid():

@@ -1,9 +1,9 @@
 """`flask standards validate|import|export`: idempotent, one transaction, versions kept frozen."""
 
 import sqlalchemy as sa
+from standards_fixtures import LAO_BRICKLAYING, SHIPPED, load, write
 
 from skills_cert.models import Standard, StandardStatus, Unit
-from standards_fixtures import LAO_BRICKLAYING, SHIPPED, load, write
 
 
 def _count(app, model):

@@ -1,10 +1,10 @@
 """Browsing, searching, printing, and drafting a new version through the web pages."""
 
 import pytest
-
 from helpers import translated
-from skills_cert.models import Role
 from standards_fixtures import import_shipped, standard_id
+
+from skills_cert.models import Role
 
 EN = {"Accept-Language": "en"}
 

@@ -1,6 +1,6 @@
 import pytest
-
 from helpers import PASSWORD, make_user
+
 from skills_cert.models import Role, User
 from skills_cert.services import users as user_service
 from skills_cert.services.errors import NotAllowed, ValidationFailed

@@ -1,9 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    DateField,
+    EmailField,
+    FormField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from skills_cert.forms import Text3Form
 from skills_cert.models import ROLE_LABELS
+from skills_cert.provinces import PROVINCES
 
 
 class UserCreateForm(FlaskForm):
@@ -27,3 +38,18 @@ class UserCreateForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Create user"))
+
+
+class CentreForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(message=_l("Enter a code.")), Length(max=20)],
+                       render_kw={"autocapitalize": "characters"})
+    name = FormField(Text3Form, label=_l("Name"))
+    province = SelectField(_l("Province"), choices=[(code, code) for code in PROVINCES])
+    submit = SubmitField(_l("Create testing centre"))
+
+
+class AccreditationForm(FlaskForm):
+    assessor = SelectField(_l("Assessor"), coerce=int)
+    standard_code = SelectField(_l("Standard"))
+    expires_on = DateField(_l("Valid until"), validators=[InputRequired(message=_l("Enter a date."))])
+    submit = SubmitField(_l("Accredit"))

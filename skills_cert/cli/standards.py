@@ -65,8 +65,9 @@ def import_(path):
               help="Folder to write <country>/<code>-v<version>.yaml files into.")
 def export(code, version, output):
     """Write standards from the database back to files in the import format."""
-    from skills_cert.models import Standard
     import sqlalchemy as sa
+
+    from skills_cert.models import Standard
 
     stmt = sa.select(Standard).order_by(Standard.code, Standard.version)
     if code:

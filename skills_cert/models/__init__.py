@@ -1,5 +1,21 @@
 """The data model. Import models from here so Alembic sees every table."""
 
+from skills_cert.models.assessment import (
+    ASSESSMENT_STATUS_LABELS,
+    Accreditation,
+    Assessment,
+    AssessmentStatus,
+    Candidate,
+    EvidencePhoto,
+    ItemResult,
+    Outcome,
+    Pathway,
+    Sex,
+    TestingCentre,
+    TestSession,
+    session_assessors,
+)
+from skills_cert.models.audit import AuditEntry
 from skills_cert.models.standard import (
     STATUS_LABELS,
     Authority,
@@ -16,6 +32,9 @@ from skills_cert.models.standard import (
 from skills_cert.models.user import ROLE_LABELS, Role, User
 
 __all__ = [
+    "ASSESSMENT_STATUS_LABELS", "Accreditation", "Assessment", "AssessmentStatus", "AuditEntry",
+    "Candidate", "EvidencePhoto", "ItemResult", "Outcome", "Pathway", "Sex", "TestingCentre",
+    "TestSession", "session_assessors",
     "ROLE_LABELS", "STATUS_LABELS", "Authority", "ChecklistItem", "Criterion", "Element",
     "Guideline", "PracticalTask", "Role", "Standard", "StandardStatus", "Unit", "User",
     "checklist_item_criteria",

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from skills_cert.models import Authority, Role, Standard, StandardStatus, User
 from skills_cert.models.types import utcnow
+from skills_cert.services import audit
 from skills_cert.services.errors import InvalidState, NotAllowed, ValidationFailed
 from skills_cert.standards_data.document import (
     apply_document,
@@ -173,6 +174,8 @@ def endorse(session: so.Session, standard: Standard, *, actor: User) -> None:
     standard.endorsed_by_id = actor.id
     _supersede_older(session, standard)
     session.flush()
+    audit.record(session, actor=actor, action="standard.endorse", object_type="standard",
+                 object_id=standard.id, changes={"code": standard.code, "version": standard.version})
 
 
 def new_version(session: so.Session, source: Standard, *, actor: User) -> Standard:
@@ -192,6 +195,9 @@ def new_version(session: so.Session, source: Standard, *, actor: User) -> Standa
     apply_document(session, draft, doc, source.authority)
     session.add(draft)
     session.flush()
+    audit.record(session, actor=actor, action="standard.draft", object_type="standard",
+                 object_id=draft.id, changes={"code": draft.code, "version": draft.version,
+                                              "copied_from": source.version})
     return draft
 
 
@@ -231,6 +237,7 @@ def edit_draft(session: so.Session, standard: Standard, change, *, actor: User) 
         raise NotAllowed(_("Only a standards officer can edit a standard."))
     require_draft(standard)
     doc = document_of(standard)
+    before = fingerprint(doc)
     try:
         change(doc)
     except EditRefused as exc:
@@ -243,3 +250,5 @@ def edit_draft(session: so.Session, standard: Standard, change, *, actor: User) 
         raise ValidationFailed(reasons)
     apply_document(session, standard, doc, standard.authority)
     session.flush()
+    audit.record(session, actor=actor, action="standard.edit", object_type="standard",
+                 object_id=standard.id, changes={"before": before, "after": fingerprint(doc)})

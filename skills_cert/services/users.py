@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from skills_cert.models import Role, User
 from skills_cert.models.types import utcnow
+from skills_cert.services import audit
 from skills_cert.services.errors import NotAllowed, ValidationFailed
 from skills_cert.services.passwords import (
     hash_password,
@@ -37,7 +38,7 @@ def find_user(session: so.Session, username: str) -> User | None:
     return session.scalar(sa.select(User).where(User.username == username.strip().lower()))
 
 
-def create_user(session: so.Session, data: NewUser, *, min_password_length: int) -> User:
+def create_user(session: so.Session, data: NewUser, *, min_password_length: int, actor=None) -> User:
     username = data.username.strip().lower()
     full_name = " ".join(data.full_name.split())
     email = (data.email or "").strip() or None
@@ -66,6 +67,8 @@ def create_user(session: so.Session, data: NewUser, *, min_password_length: int)
     )
     session.add(user)
     session.flush()
+    audit.record(session, actor=actor, action="user.create", object_type="user", object_id=user.id,
+                 changes={"username": user.username, "role": user.role.value})
     return user
 
 
@@ -117,6 +120,9 @@ def set_active(session: so.Session, user: User, active: bool, *, actor: User) ->
     if not active:
         user.session_version += 1
     session.flush()
+    audit.record(session, actor=actor if getattr(actor, "id", None) else None,
+                 action="user.activate" if active else "user.deactivate", object_type="user",
+                 object_id=user.id)
 
 
 def users_select() -> sa.Select:

@@ -12,7 +12,6 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -23,34 +22,8 @@ from wtforms.validators import (
     Regexp,
 )
 
-from skills_cert.i18n import LANGUAGE_TITLES
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _text_field(locale: str) -> TextAreaField:
-    return TextAreaField(
-        LANGUAGE_TITLES[locale],
-        filters=[_strip],
-        validators=[DataRequired(message=_l("Enter the text in every language.")),
-                    Length(max=2000, message=_l("Use at most %(max)d characters."))],
-        render_kw={"lang": locale, "rows": 2},
-    )
-
-
-class Text3Form(Form):
-    """The same text in Lao, Thai and English; all three are required."""
-
-    lo = _text_field("lo")
-    th = _text_field("th")
-    en = _text_field("en")
-
-
-def text3(label) -> FormField:
-    return FormField(Text3Form, label=label)
-
+from skills_cert.forms import strip_filter as _strip
+from skills_cert.forms import text3
 
 UNIT_TYPES = [SelectChoice("core", _l("Core")), SelectChoice("elective", _l("Elective"))]
 CODE_RE = Regexp(r"^[A-Z0-9][A-Z0-9-]{0,39}$",
