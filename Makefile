@@ -10,11 +10,12 @@ export FLASK_APP := skills_cert
 PO_FILES := $(wildcard skills_cert/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test serve-prod setup translations clean help
+.PHONY: run test bench serve-prod setup translations clean help
 
 help:
 	@echo "make run         create .venv, migrate, load standards/, ensure an admin, serve on $(HOST):$(PORT)"
 	@echo "make test        the whole suite on SQLite and PostgreSQL, with browser tests in Chromium"
+	@echo "make bench       benchmarks against the libraries' floor (BENCH_ARGS=--quick for a short run)"
 	@echo "make serve-prod  serve with gunicorn (set SKILLS_CERT_ENV=production, DATABASE_URL, SECRET_KEY ...)"
 
 $(BIN)/python:
@@ -51,6 +52,9 @@ serve-prod: $(VENV)/.installed translations
 
 test: $(VENV)/.installed-test translations
 	$(BIN)/pytest
+
+bench: $(VENV)/.installed-test translations
+	$(BIN)/python -m skills_cert.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) test-artifacts test-results .pytest_cache

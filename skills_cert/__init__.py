@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from skills_cert.config import ROOT, load_config
 
+if TYPE_CHECKING:  # Flask is imported when an app is made, so `skills_cert.signing` and
+    from flask import Flask  # `skills_cert.verify_offline` run without it.
 
-def create_app(config: dict | None = None) -> Flask:
+
+def create_app(config: dict | None = None) -> "Flask":
     """Create the application. *config* overrides what the environment sets."""
+    from flask import Flask
+
     instance_path = os.environ.get("SKILLS_CERT_INSTANCE", str(ROOT / "instance"))
     app = Flask(
         __name__,
@@ -20,6 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(load_config(app.instance_path, config))
     os.makedirs(app.instance_path, exist_ok=True)
+    if "PASSWORD_HASH_TIME_COST" in app.config:
+        from skills_cert.services import passwords
+
+        passwords.configure(time_cost=app.config["PASSWORD_HASH_TIME_COST"],
+                            memory_cost=app.config["PASSWORD_HASH_MEMORY_COST"])
 
     register_extensions(app)
     register_blueprints(app)
@@ -33,9 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: "Flask") -> None:
     from skills_cert import database
-    from skills_cert.extensions import babel, csrf, db, login_manager, migrate
+    from skills_cert.extensions import babel, csrf, db, limiter, login_manager, migrate
     from skills_cert.i18n import select_locale
 
     db.init_app(app)
@@ -43,6 +52,7 @@ def register_extensions(app: Flask) -> None:
         database.configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -61,18 +71,20 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
-def register_blueprints(app: Flask) -> None:
+def register_blueprints(app: "Flask") -> None:
     from skills_cert.admin import bp as admin_bp
     from skills_cert.assessments import bp as assessments_bp
     from skills_cert.auth import bp as auth_bp
+    from skills_cert.certificates import bp as certificates_bp
     from skills_cert.main import bp as main_bp
     from skills_cert.standards import bp as standards_bp
+    from skills_cert.verify import bp as verify_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, standards_bp, assessments_bp):
+    for bp in (main_bp, auth_bp, admin_bp, standards_bp, assessments_bp, certificates_bp, verify_bp):
         app.register_blueprint(bp)
 
 
-def register_hooks(app: Flask) -> None:
+def register_hooks(app: "Flask") -> None:
     from flask_babel import get_locale
     from flask_login import current_user
 

@@ -56,9 +56,17 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CLI_LOCALE": os.environ.get("SKILLS_CERT_CLI_LOCALE", "en"),
         "BABEL_DEFAULT_TIMEZONE": "Asia/Vientiane",
         "PASSWORD_MIN_LENGTH": 10,
+        # Rate limits are kept in memory per process unless a shared store is configured, e.g.
+        # redis://localhost:6379 when several gunicorn workers must share them.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "10 per minute;50 per hour"),
     }
     if env == "testing":
         config["TESTING"] = True
+        # Cheap hashes for the test suite only; everywhere else argon2-cffi's defaults apply.
+        config["PASSWORD_HASH_TIME_COST"] = 1
+        config["PASSWORD_HASH_MEMORY_COST"] = 8 * 1024
     if overrides:
         config.update(overrides)
     check_config(config)

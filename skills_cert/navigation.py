@@ -23,6 +23,8 @@ NAV_ITEMS = (
     NavItem("main.index", _l("Home"), ALL_ROLES),
     NavItem("assessments.approvals", _l("Approvals"), frozenset({Role.CERTIFYING_OFFICER})),
     NavItem("assessments.sessions", _l("Test sessions"), OFFICE_AND_ASSESSORS),
+    NavItem("certificates.index", _l("Certificates"),
+            frozenset({Role.CERTIFYING_OFFICER, Role.ADMINISTRATOR})),
     NavItem("assessments.candidates", _l("Candidates"), OFFICE_AND_ASSESSORS),
     NavItem("standards.index", _l("Standards"), ALL_ROLES),
     NavItem("admin.centres", _l("Testing centres"), frozenset({Role.ADMINISTRATOR})),

@@ -81,7 +81,9 @@ def _migrated_app(database_url, tmp_path_factory):
 
     instance = tmp_path_factory.mktemp("instance")
     os.environ["SKILLS_CERT_INSTANCE"] = str(instance)
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
+                      "SIGNING_KEY_DIR": str(instance / "keys"),
+                      "PUBLIC_BASE_URL": "https://verify.sdi.gov.la"})
     with app.app_context():
         upgrade()
     yield app
@@ -98,9 +100,10 @@ def app(_migrated_app):
     No app context stays pushed during the test: each request must get its own, as in
     production. Tests that touch the database open one with `app.app_context()`.
     """
-    from skills_cert.extensions import db
+    from skills_cert.extensions import db, limiter
 
     yield _migrated_app
+    limiter.reset()
     with _migrated_app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

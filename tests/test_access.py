@@ -13,6 +13,11 @@ PUBLIC_ENDPOINTS = {
     "main.set_language",
     "main.healthz",
     "auth.login",
+    "certificates.lookup",        # the holder finds their certificate: number + date of birth
+    "certificates.download_page",  # the holder's personal link (an unguessable token)
+    "certificates.download_pdf",
+    "verify.certificate",          # what an employer's phone opens from the QR code
+    "verify.keys",                 # the published public keys
 }
 
 # Endpoints each role may use, beyond those every logged-in user has.

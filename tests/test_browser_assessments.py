@@ -2,7 +2,7 @@
 a certifying officer approves both. In Lao, Thai and English, with screenshots as artefacts."""
 
 import pytest
-from assessment_fixtures import build, critical_item
+from assessment_fixtures import TODAY, build, critical_item
 from helpers import PASSWORD, translated
 
 from skills_cert.models import AssessmentStatus, Outcome
@@ -32,6 +32,8 @@ def _record(page, app, knowledge: str, fail: str | None = None):
 
 @pytest.mark.parametrize("locale", ["lo", "th", "en"])
 def test_record_two_candidates_and_approve(app, live_server, page, artifacts, locale):
+    if locale != "lo" and not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("Thai and English run on SQLite; PostgreSQL runs the journey in Lao")
     setup = build(app)
     fail, unit = critical_item(app, setup.standard_id)
     page.set_viewport_size({"width": 820, "height": 1100})
@@ -64,7 +66,8 @@ def test_record_two_candidates_and_approve(app, live_server, page, artifacts, lo
     for _ in range(2):
         page.locator("tbody tr a").first.click()
         page.get_by_role("button", name=translated(app, locale, "Approve"), exact=True).click()
-        page.get_by_text(translated(app, locale, "The assessment was approved.")).wait_for()
+        page.locator(".flash-success").wait_for()
+        assert f"LA-{TODAY.year}-00000" in page.locator(".flash-success").inner_text()
     assert page.get_by_text(translated(app, locale, "Nothing is waiting for approval.")).is_visible()
 
     from skills_cert.extensions import db

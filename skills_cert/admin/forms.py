@@ -44,7 +44,7 @@ class CentreForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(message=_l("Enter a code.")), Length(max=20)],
                        render_kw={"autocapitalize": "characters"})
     name = FormField(Text3Form, label=_l("Name"))
-    province = SelectField(_l("Province"), choices=[(code, code) for code in PROVINCES])
+    province = SelectField(_l("Province"), choices=[SelectChoice(code, code) for code in PROVINCES])
     submit = SubmitField(_l("Create testing centre"))
 
 

@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from skills_cert.admin import bp
 from skills_cert.admin.forms import AccreditationForm, CentreForm, UserCreateForm
@@ -83,7 +84,7 @@ def set_active(user_id: int):
 def centres():
     form = CentreForm()
     locale = str(get_locale())
-    form.province.choices = [(code, localized(names, locale)) for code, names in PROVINCES.items()]
+    form.province.choices = [SelectChoice(code, localized(names, locale)) for code, names in PROVINCES.items()]
     if form.validate_on_submit():
         try:
             centre_service.create_centre(db.session, code=form.code.data, name=form.name.data,
@@ -105,9 +106,9 @@ def accreditations():
     form = AccreditationForm()
     assessors = db.session.scalars(sa.select(User).where(User.role == Role.ASSESSOR, User.is_active.is_(True))
                                    .order_by(User.full_name)).all()
-    form.assessor.choices = [(a.id, f"{a.full_name} ({a.username})") for a in assessors]
+    form.assessor.choices = [SelectChoice(a.id, f"{a.full_name} ({a.username})") for a in assessors]
     codes = db.session.scalars(sa.select(Standard.code).distinct().order_by(Standard.code)).all()
-    form.standard_code.choices = [(code, code) for code in codes]
+    form.standard_code.choices = [SelectChoice(code, code) for code in codes]
     if form.validate_on_submit():
         try:
             session_service.accredit(db.session, db.get_or_404(User, form.assessor.data),

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,10 +9,11 @@ from skills_cert.assessments import bp
 from skills_cert.assessments.forms import DecisionForm
 from skills_cert.assessments.recording import VIEWERS, load_assessment
 from skills_cert.auth.access import roles_required
+from skills_cert.certificates.office import key_settings
 from skills_cert.extensions import db
 from skills_cert.models import Role
 from skills_cert.services import assessments as service
-from skills_cert.services import audit
+from skills_cert.services import audit, certificates
 from skills_cert.services.errors import InvalidState, NotAllowed, ValidationFailed
 
 
@@ -63,11 +66,17 @@ def _decide(assessment_id: int, action):
 @bp.route("/assessments/<int:assessment_id>/approve", methods=["POST"])
 @roles_required(Role.CERTIFYING_OFFICER)
 def approve(assessment_id: int):
-    failed = _decide(assessment_id, lambda a, f: service.approve(
-        db.session, a, actor=current_user, expected_version=f.version.data))
+    issued = []
+    failed = _decide(assessment_id, lambda a, f: issued.append(certificates.approve_and_issue(
+        db.session, a, actor=current_user, expected_version=f.version.data, today=dt.date.today(),
+        **key_settings())))
     if failed:
         return failed
-    flash(_("The assessment was approved."), "success")
+    if issued and issued[0] is not None:
+        flash(_("The assessment was approved and %(kind)s %(number)s was issued.",
+                kind=issued[0].kind.label.lower(), number=issued[0].number), "success")
+    else:
+        flash(_("The assessment was approved."), "success")
     return redirect(url_for("assessments.approvals"))
 
 

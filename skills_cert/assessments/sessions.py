@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from skills_cert.assessments import bp
 from skills_cert.assessments.forms import EnrolForm, ImportForm, SessionForm
@@ -16,6 +17,8 @@ from skills_cert.i18n import localized
 from skills_cert.models import (
     Assessment,
     Candidate,
+    Certificate,
+    CertificateStatus,
     Role,
     Standard,
     StandardStatus,
@@ -55,14 +58,14 @@ def sessions():
 def new_session():
     form = SessionForm()
     loc = str(get_locale())
-    form.centre.choices = [(c.id, f"{c.code} · {localized(c.name, loc)}")
+    form.centre.choices = [SelectChoice(c.id, f"{c.code} · {localized(c.name, loc)}")
                            for c in centre_service.active_centres(db.session)]
     endorsed = db.session.scalars(sa.select(Standard).where(Standard.status == StandardStatus.ENDORSED)
                                   .order_by(Standard.country, Standard.code))
-    form.standard.choices = [(s.id, f"{s.code} v{s.version} · {localized(s.title, loc)}") for s in endorsed]
+    form.standard.choices = [SelectChoice(s.id, f"{s.code} v{s.version} · {localized(s.title, loc)}") for s in endorsed]
     assessors = db.session.scalars(sa.select(User).where(User.role == Role.ASSESSOR, User.is_active.is_(True))
                                    .order_by(User.full_name))
-    form.assessors.choices = [(a.id, f"{a.full_name} ({a.username})") for a in assessors]
+    form.assessors.choices = [SelectChoice(a.id, f"{a.full_name} ({a.username})") for a in assessors]
     if not form.centre.choices:
         flash(_("Create a testing centre first."), "error")
         return redirect(url_for("admin.centres"))
@@ -92,7 +95,13 @@ def session(session_id: int):
     if query:
         enrolled = {a.candidate_id for a in test_session.assessments}
         found = [c for c in db.session.scalars(candidate_search(query).limit(10)) if c.id not in enrolled]
+    certificate_count = 0
+    if current_user.role in (Role.ADMINISTRATOR, Role.CERTIFYING_OFFICER):
+        certificate_count = db.session.scalar(
+            sa.select(sa.func.count(Certificate.id)).join(Assessment, Certificate.assessment_id == Assessment.id)
+            .where(Assessment.session_id == test_session.id, Certificate.status == CertificateStatus.VALID))
     return render_template("assessments/session.html", test_session=test_session, query=query,
+                           certificate_count=certificate_count,
                            found=found, enrol_form=EnrolForm(),
                            can_enrol=current_user.role is Role.ADMINISTRATOR
                            or service.is_assigned(test_session, current_user))

@@ -16,6 +16,14 @@ from skills_cert.models.assessment import (
     session_assessors,
 )
 from skills_cert.models.audit import AuditEntry
+from skills_cert.models.certificate import (
+    REVOCATION_REASONS,
+    Certificate,
+    CertificateCounter,
+    CertificateKind,
+    CertificateStatus,
+    SigningKey,
+)
 from skills_cert.models.standard import (
     STATUS_LABELS,
     Authority,
@@ -32,6 +40,8 @@ from skills_cert.models.standard import (
 from skills_cert.models.user import ROLE_LABELS, Role, User
 
 __all__ = [
+    "REVOCATION_REASONS", "Certificate", "CertificateCounter", "CertificateKind",
+    "CertificateStatus", "SigningKey",
     "ASSESSMENT_STATUS_LABELS", "Accreditation", "Assessment", "AssessmentStatus", "AuditEntry",
     "Candidate", "EvidencePhoto", "ItemResult", "Outcome", "Pathway", "Sex", "TestingCentre",
     "TestSession", "session_assessors",

@@ -12,6 +12,16 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password-3f9a2c")
 
 
+def configure(*, time_cost: int, memory_cost: int) -> None:
+    """Set the Argon2id cost. Production keeps argon2-cffi's defaults (RFC 9106 low-memory);
+    the test suite lowers them, since it hashes hundreds of passwords."""
+    global _hasher, _DUMMY_HASH
+    if (_hasher.time_cost, _hasher.memory_cost) == (time_cost, memory_cost):
+        return
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+    _DUMMY_HASH = _hasher.hash("not-a-real-password-3f9a2c")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

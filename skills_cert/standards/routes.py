@@ -78,14 +78,14 @@ def index():
     levels = db.session.scalars(sa.select(Standard.level).distinct().order_by(Standard.level))
     occupations = db.session.execute(sa.select(Standard.occupation_isco, Standard.occupation_title)
                                      .order_by(Standard.occupation_isco, Standard.id))
-    form.country.choices = [("", _("All countries"))] + [(c, str(COUNTRY_NAMES.get(c, c))) for c in countries]
-    form.sector.choices = [("", _("All sectors"))] + [(s, str(SECTOR_NAMES.get(s, s))) for s in sectors]
-    form.level.choices = [("", _("All levels"))] + [(str(n), str(n)) for n in levels]
+    form.country.choices = [SelectChoice("", _("All countries"))] + [SelectChoice(c, str(COUNTRY_NAMES.get(c, c))) for c in countries]
+    form.sector.choices = [SelectChoice("", _("All sectors"))] + [SelectChoice(s, str(SECTOR_NAMES.get(s, s))) for s in sectors]
+    form.level.choices = [SelectChoice("", _("All levels"))] + [SelectChoice(str(n), str(n)) for n in levels]
     titles = {}
     for isco, title in occupations:
         titles.setdefault(isco, title)
-    form.occupation.choices = [("", _("All occupations"))] + [
-        (isco, f"{isco} {localized(title, str(get_locale()))}") for isco, title in titles.items()]
+    form.occupation.choices = [SelectChoice("", _("All occupations"))] + [
+        SelectChoice(isco, f"{isco} {localized(title, str(get_locale()))}") for isco, title in titles.items()]
     page = None
     if form.validate():
         stmt = service.search_select(

@@ -1,0 +1,327 @@
+"""Lao, Thai and Latin text on a ReportLab canvas: fonts, script runs, shaping, measuring, wrapping.
+
+ReportLab draws Lao and Thai wrongly unless every string is shaped (HarfBuzz via `shapeStr`) and
+each string holds one script, so text is cut into script runs (Lao U+0E80-U+0EFF, Thai
+U+0E00-U+0E7F, other), each run gets its font (Noto Sans Lao for Lao and for Latin, Noto Sans Thai
+for Thai), and the runs are shaped and drawn one after another. Spaces, digits and punctuation
+join the run they stand in. Shaped advances do not depend on the font size, so a run is shaped
+once (cached) and measured at any size as `advance * size / 1000`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from fontTools.ttLib import TTFont as _FontFile
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
+
+from skills_cert.config import ROOT
+
+FONT_DIR = ROOT / "static" / "fonts"
+LAO, LAO_BOLD = "SDI-NotoSansLao", "SDI-NotoSansLao-Bold"
+THAI, THAI_BOLD = "SDI-NotoSansThai", "SDI-NotoSansThai-Bold"
+FONT_FILES = {LAO: "NotoSansLao-Regular.ttf", LAO_BOLD: "NotoSansLao-Bold.ttf",
+              THAI: "NotoSansThai-Regular.ttf", THAI_BOLD: "NotoSansThai-Bold.ttf"}
+_FONTS = {("lao", False): LAO, ("lao", True): LAO_BOLD,
+          ("thai", False): THAI, ("thai", True): THAI_BOLD}
+
+ZWSP = "\u200b"
+NBSP = "\u00a0"
+# A line may not end with a leading vowel, nor begin with a following vowel or a repetition mark.
+_LEADING_VOWELS = frozenset("เแโใไເແໂໃໄ")
+_NO_BREAK_BEFORE = frozenset("ะาำๅๆฯະາຳໆຯ")
+
+_BLANKS = re.compile("[ \u200b]+")
+_lock = threading.Lock()
+_registered = False
+
+
+def register_fonts() -> None:
+    """Register the four fonts with ReportLab once per process (thread-safe, idempotent)."""
+    global _registered
+    if _registered:
+        return
+    with _lock:
+        if _registered:
+            return
+        for name, filename in FONT_FILES.items():
+            try:
+                pdfmetrics.getFont(name)
+            except KeyError:
+                font = TTFont(name, str(FONT_DIR / filename))
+                _reserve_private_codes(font)
+                pdfmetrics.registerFont(font)
+        _registered = True
+
+
+def _reserve_private_codes(font: TTFont) -> None:
+    """Give every glyph without a character (mark variants, ligatures) its private-use code now.
+
+    ReportLab hands those codes out on first use while shaping, so without this the codes (and the
+    PDF's ToUnicode map) would depend on what the process happened to render before: the same
+    certificate would not give the same bytes in two worker processes. Shaping would also mutate
+    the font from several threads at once.
+    """
+    hb_font = font.hbFont(10)
+    for gid in range(1, font.hbFace.glyph_count):
+        if gid not in font.face.glyphToChar:
+            font.hbAddPrivate(hb_font.glyph_to_string(gid), gid, hb_font.get_glyph_h_advance(gid))
+
+
+@lru_cache(maxsize=1)
+def _cmaps() -> dict[str, frozenset[int]]:
+    """Characters each family can draw in both weights, read with fontTools (once per process)."""
+    def chars(filename: str) -> frozenset[int]:
+        return frozenset(_FontFile(str(FONT_DIR / filename), lazy=True).getBestCmap())
+    return {family: chars(FONT_FILES[_FONTS[family, False]])
+            & chars(FONT_FILES[_FONTS[family, True]]) for family in ("lao", "thai")}
+
+
+@lru_cache(maxsize=4096)
+def clean(text: str) -> str:
+    """NFC; tabs, newlines and odd spaces become one space; invisible format characters go (a
+    zero-width space stays as a line-break opportunity, a no-break space stays)."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(ch)
+        if ch in (ZWSP, NBSP):
+            out.append(ch)
+        elif category == "Zs" or ch in "\t\n\r\v\f\u2028\u2029":
+            out.append(" ")
+        elif category not in ("Cc", "Cf"):
+            out.append(ch)
+    joined = _BLANKS.sub(lambda m: " " if " " in m.group() else ZWSP, "".join(out))
+    return joined.strip(" " + ZWSP)
+
+
+def _script(ch: str) -> str:
+    code = ord(ch)
+    if 0x0E80 <= code <= 0x0EFF:
+        return "lao"
+    if 0x0E00 <= code <= 0x0E7F:
+        return "thai"
+    return "other" if unicodedata.category(ch)[0] == "L" else "neutral"
+
+
+def _can_draw(family: str, ch: str) -> bool:
+    return ord(ch) in _cmaps()[family]
+
+
+def _other_family(ch: str) -> str:
+    return "thai" if not _can_draw("lao", ch) and _can_draw("thai", ch) else "lao"
+
+
+def _keys(text: str) -> list[tuple[str, str]]:
+    """(script, family) per character; neutral characters and marks join the run they stand in."""
+    keys: list[tuple[str, str] | None] = []
+    current = None
+    for ch in text:
+        script = _script(ch)
+        if script == "neutral":
+            keys.append(current if current and _can_draw(current[1], ch) else None)
+            continue
+        current = (script, script if script != "other" else _other_family(ch))
+        keys.append(current)
+    following = None
+    for i in range(len(text) - 1, -1, -1):  # leading neutrals join the next run
+        if keys[i] is None:
+            usable = following and _can_draw(following[1], text[i])
+            keys[i] = following if usable else ("other", _other_family(text[i]))
+        following = keys[i]
+    return keys
+
+
+def script_runs(text: str) -> list[tuple[str, str]]:
+    """Cut *text* into (family, text) runs of one script each; family is "lao" or "thai"."""
+    runs: list[tuple[str, str]] = []
+    previous = None
+    for ch, key in zip(text, _keys(text), strict=True):
+        if key == previous:
+            runs[-1] = (runs[-1][0], runs[-1][1] + ch)
+        else:
+            runs.append((key[1], ch))
+            previous = key
+    return runs
+
+
+def missing_characters(texts: Iterable[str]) -> list[str]:
+    """Characters of *texts* that no font can draw (ReportLab would draw them as nothing)."""
+    missing: dict[str, None] = {}
+    for text in texts:
+        for ch in clean(text):
+            script = _script(ch)
+            if script in ("lao", "thai"):
+                ok = _can_draw(script, ch)
+            else:
+                ok = _can_draw("lao", ch) or _can_draw("thai", ch)
+            if not ok and ch != ZWSP:
+                missing[ch] = None
+    return list(missing)
+
+
+@lru_cache(maxsize=4096)
+def _shape(text: str, font: str) -> tuple[str, float]:
+    """The shaped run and its advance in 1/1000 of the font size (size-independent)."""
+    register_fonts()
+    shaped = shapeStr(text, font, 10)
+    if isinstance(shaped, ShapedStr):
+        return shaped, float(sum(d.x_advance for d in shaped.__shapeData__))
+    return shaped, pdfmetrics.stringWidth(shaped, font, 1000)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of shaped runs; `advance` is in 1/1000 of the font size."""
+
+    text: str  # what the line says (clean text, before shaping)
+    runs: tuple[tuple[str, str, float], ...]  # (font name, shaped text, advance)
+    advance: float
+
+    def width(self, size: float) -> float:
+        return self.advance * size / 1000
+
+
+@lru_cache(maxsize=2048)
+def layout(text: str, bold: bool = False) -> Line:
+    """Shape one line of already `clean`ed text."""
+    runs = []
+    for family, run in script_runs(text.replace(ZWSP, "")):
+        font = _FONTS[family, bold]
+        shaped, advance = _shape(run, font)
+        runs.append((font, shaped, advance))
+    return Line(text, tuple(runs), sum(run[2] for run in runs))
+
+
+def draw_line(canvas, line: Line, x: float, y: float, size: float, align: str = "left") -> float:
+    """Draw *line* with its baseline at *y*; *align* "left", "centre" or "right" of *x*."""
+    width = line.width(size)
+    if align == "centre":
+        x -= width / 2
+    elif align == "right":
+        x -= width
+    for font, shaped, advance in line.runs:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, shaped)
+        x += advance * size / 1000
+    return width
+
+
+def draw_text(canvas, x: float, y: float, text: str, size: float, bold: bool = False,
+              align: str = "left") -> float:
+    """Shape and draw one line of text; returns its width in points."""
+    return draw_line(canvas, layout(clean(text), bold), x, y, size, align)
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    return layout(clean(text), bold).width(size)
+
+
+# ---------------------------------------------------------------- wrapping
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str, bold: bool) -> tuple[tuple[str, str, float], ...]:
+    """Words of clean *text* as (separator before, word, advance); separators are " " or ZWSP."""
+    tokens = []
+    separator, word = "", ""
+    for ch in text + " ":
+        if ch in (" ", ZWSP):
+            if word:
+                tokens.append((separator, word, layout(word, bold).advance))
+                separator, word = ch, ""
+            elif ch == " ":
+                separator = " "
+        else:
+            word += ch
+    return tuple(tokens)
+
+
+def _clusters(word: str) -> list[str]:
+    """Pieces of *word* between which a line may break: never before a combining mark or a
+    following vowel, never after a leading vowel."""
+    clusters: list[str] = []
+    for ch in word:
+        glued = clusters and (unicodedata.category(ch)[0] == "M" or ch in _NO_BREAK_BEFORE
+                              or clusters[-1][-1] in _LEADING_VOWELS)
+        if glued:
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    return clusters
+
+
+def _split_word(word: str, bold: bool, limit: float) -> tuple[list[tuple[str, float]], bool]:
+    """Cut a word wider than *limit* into pieces that fit: first before leading vowels (syllable
+    boundaries in Lao and Thai), and only where a syllable is still too wide, between clusters.
+    Returns the pieces with their advances, and whether a syllable had to be cut."""
+    clusters = _clusters(word)
+    advances = [layout(c, bold).advance for c in clusters]
+    syllables: list[list[int]] = []
+    for i, c in enumerate(clusters):
+        if not syllables or c[0] in _LEADING_VOWELS:
+            syllables.append([])
+        syllables[-1].append(i)
+    pieces: list[list[int]] = [[]]
+    width, cut = 0.0, False
+    for syllable in syllables:
+        advance = sum(advances[i] for i in syllable)
+        if pieces[-1] and width + advance > limit:
+            pieces.append([])
+            width = 0.0
+        if advance <= limit:
+            pieces[-1].extend(syllable)
+            width += advance
+            continue
+        cut = True
+        for i in syllable:
+            if pieces[-1] and width + advances[i] > limit:
+                pieces.append([])
+                width = 0.0
+            pieces[-1].append(i)
+            width += advances[i]
+    return [("".join(clusters[i] for i in p), sum(advances[i] for i in p)) for p in pieces], cut
+
+
+def _wrap(text: str, bold: bool, limit: float) -> tuple[list[str], bool]:
+    """Greedy line filling in advance units; returns the lines and whether a syllable was cut."""
+    space = layout(" ", bold).advance
+    lines: list[str] = []
+    current, width, cut = "", 0.0, False
+    for separator, word, advance in _tokens(text, bold):
+        gap = space if separator == " " else 0.0
+        if current and width + gap + advance <= limit:
+            current += (" " if separator == " " else "") + word
+            width += gap + advance
+            continue
+        if current:
+            lines.append(current)
+        if advance <= limit:
+            current, width = word, advance
+            continue
+        pieces, word_cut = _split_word(word, bold, limit)
+        cut = cut or word_cut
+        lines.extend(piece for piece, _ in pieces[:-1])
+        current, width = pieces[-1]
+    if current:
+        lines.append(current)
+    return lines, cut
+
+
+def fit(text: str, max_width: float, size: float, min_size: float | None = None,
+        bold: bool = False, max_lines: int = 1, step: float = 0.5) -> tuple[float, list[Line]]:
+    """Wrap *text* into *max_width* at spaces and ZWSP (and, inside a Lao or Thai word too long for
+    a line, before a leading vowel). If that takes more than *max_lines* lines or a syllable would
+    have to be cut, shrink the size by *step* down to *min_size*; at the floor, cut between
+    clusters (never before a combining mark). Returns the size used and the shaped lines."""
+    text = clean(text)
+    min_size = size if min_size is None else min_size
+    while True:
+        lines, cut = _wrap(text, bold, max_width * 1000 / size)
+        if (len(lines) <= max_lines and not cut) or size <= min_size:
+            return size, [layout(line, bold) for line in lines]
+        size = max(min_size, size - step)

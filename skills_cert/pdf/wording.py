@@ -1,0 +1,66 @@
+"""The fixed wording of certificates, in Lao, Thai and English at once.
+
+A certificate crosses a border: a Thai employer reads the Thai, a Lao official the Lao, anyone
+else the English, so every fixed text is printed in all three languages whatever the reader's
+interface language. These are constants, not gettext messages.
+
+Lao and Thai write words without spaces; a "|" inside a text marks a word boundary where a line
+may break (it becomes a zero-width space).
+"""
+
+from __future__ import annotations
+
+from skills_cert.pdf.text import ZWSP
+
+LANGS = ("lo", "th", "en")
+
+
+def _z(value: str) -> str:
+    """'|' marks a word boundary inside Lao or Thai text (no spaces there): a line may break."""
+    return value.replace("|", ZWSP)
+
+
+STATE_HEADER = ("ສາທາລະນະລັດ ປະຊາທິປະໄຕ ປະຊາຊົນລາວ",
+                "ສັນຕິພາບ ເອກະລາດ ປະຊາທິປະໄຕ ເອກະພາບ ວັດທະນະຖາວອນ")
+TITLES = {
+    "certificate": {"lo": "ໃບຢັ້ງຢືນມາດຕະຖານສີມືແຮງງານ", "th": "ใบรับรองมาตรฐานฝีมือแรงงาน",
+                    "en": "Certificate of Skills Standard"},
+    "attainment": {"lo": "ໃບຢັ້ງຢືນຜົນສຳເລັດບາງຫົວໜ່ວຍ", "th": "หนังสือรับรองผลสำเร็จบางหน่วยสมรรถนะ",
+                   "en": "Statement of Attainment"},
+}
+CERTIFY = {"lo": "ຂໍຢັ້ງຢືນວ່າ", "th": "ขอรับรองว่า", "en": "This is to certify that"}
+ASSESSED = {
+    "certificate": {"lo": _z("ໄດ້|ຮັບ|ການ|ປະເມີນ|ວ່າ|ມີ|ສະມັດຖະພາບ|ໃນ"),
+                    "th": _z("ได้|รับ|การ|ประเมิน|ว่า|มี|สมรรถนะ|ใน"),
+                    "en": "has been assessed as competent in"},
+    "attainment": {"lo": _z("ໄດ້|ຮັບ|ການ|ປະເມີນ|ວ່າ|ມີ|ສະມັດຖະພາບ|ໃນ|ຫົວໜ່ວຍ|ທີ່|ລະບຸ|ໄວ້"
+                            "|ຂ້າງລຸ່ມ|ນີ້ ຂອງ|ມາດຕະຖານ"),
+                   "th": _z("ได้|รับ|การ|ประเมิน|ว่า|มี|สมรรถนะ|ใน|หน่วย|สมรรถนะ|ที่|ระบุ|ไว้"
+                            "|ด้านล่าง ของ|มาตรฐาน"),
+                   "en": "has been assessed as competent in the units listed below, "
+                         "from the standard"},
+}
+UNITS_CAPTION = {"lo": "ຫົວໜ່ວຍສະມັດຖະພາບທີ່ຜ່ານ", "th": "หน่วยสมรรถนะที่ผ่าน",
+                 "en": "Units of competency achieved"}
+CONTINUED = {"lo": "ຕໍ່", "th": "ต่อ", "en": "continued"}
+LABELS = {
+    "number": {"lo": "ເລກທີໃບຢັ້ງຢືນ", "th": "เลขที่ใบรับรอง", "en": "Certificate number"},
+    "issued": {"lo": "ວັນທີອອກ", "th": "วันที่ออก", "en": "Date of issue"},
+    "expires": {"lo": "ໃຊ້ໄດ້ຮອດວັນທີ", "th": "ใช้ได้ถึงวันที่", "en": "Valid until"},
+    "occupation": {"lo": "ອາຊີບ", "th": "อาชีพ", "en": "Occupation"},
+    "level": {"lo": "ລະດັບ", "th": "ระดับ", "en": "Level"},
+    "standard": {"lo": "ລະຫັດມາດຕະຖານ", "th": "รหัสมาตรฐาน", "en": "Standard code"},
+    "version": {"lo": "ສະບັບ", "th": "ฉบับ", "en": "Version"},
+    "code": {"lo": "ລະຫັດ", "th": "รหัส", "en": "Code"},
+}
+COLUMN_HEADS = ("ພາສາລາວ", "ภาษาไทย", "English")
+DOCUMENT = {"certificate": {"lo": "ໃບຢັ້ງຢືນ", "th": "ใบรับรอง", "en": "certificate"},
+            "attainment": {"lo": "ໃບຢັ້ງຢືນ", "th": "หนังสือรับรอง", "en": "statement"}}
+VERIFY = {
+    "lo": _z("ສະແກນ|ລະຫັດ QR ຫຼື ເຂົ້າ|ໄປ|ທີ່ {host} ແລ້ວ|ປ້ອນ|ເລກທີ|ໃບຢັ້ງຢືນ "
+             "ເພື່ອ|ກວດສອບ|ວ່າ|{doc}|ນີ້|ແມ່ນ|ຂອງແທ້ ແລະ ຍັງ|ມີຜົນ|ໃຊ້ໄດ້."),
+    "th": _z("สแกน|คิวอาร์โค้ด หรือ|เข้า|ไป|ที่ {host} แล้ว|กรอก|เลขที่|ใบรับรอง "
+             "เพื่อ|ตรวจสอบ|ว่า|{doc}|นี้|เป็น|ของจริง|และ|ยัง|มีผล|ใช้ได้"),
+    "en": "Scan the QR code, or visit {host} and enter the certificate number, to check that "
+          "this {doc} is genuine and valid.",
+}
