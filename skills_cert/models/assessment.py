@@ -11,13 +11,8 @@ from flask_babel import lazy_gettext as _l
 
 from skills_cert.extensions import db
 from skills_cert.models.standard import ChecklistItem, Standard, Text3
-from skills_cert.models.types import UTCDateTime, utcnow
+from skills_cert.models.types import UTCDateTime, str_enum, utcnow
 from skills_cert.models.user import User
-
-
-def _str_enum(enum_cls, length: int = 20):
-    return sa.Enum(enum_cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class Sex(enum.Enum):
@@ -87,7 +82,7 @@ class Candidate(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name_lao: so.Mapped[str] = so.mapped_column(sa.String(120))
     name_latin: so.Mapped[str] = so.mapped_column(sa.String(120))
-    sex: so.Mapped[Sex] = so.mapped_column(_str_enum(Sex, 8))
+    sex: so.Mapped[Sex] = so.mapped_column(str_enum(Sex, 8))
     date_of_birth: so.Mapped[dt.date] = so.mapped_column(index=True)
     nationality: so.Mapped[str] = so.mapped_column(sa.String(2))
     id_type: so.Mapped[str] = so.mapped_column(sa.String(20))
@@ -95,7 +90,7 @@ class Candidate(db.Model):
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     photo: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary, deferred=True)
     has_photo: so.Mapped[bool] = so.mapped_column(default=False)
-    pathway: so.Mapped[Pathway] = so.mapped_column(_str_enum(Pathway, 8))
+    pathway: so.Mapped[Pathway] = so.mapped_column(str_enum(Pathway, 8))
     rpl_work_history: so.Mapped[str | None] = so.mapped_column(sa.Text)
     rpl_portfolio: so.Mapped[str | None] = so.mapped_column(sa.Text)
     # Case-folded Lao and romanised names, for search and duplicate detection.
@@ -162,13 +157,13 @@ class Assessment(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("test_sessions.id"), index=True)
     candidate_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("candidates.id"), index=True)
-    pathway: so.Mapped[Pathway] = so.mapped_column(_str_enum(Pathway, 8))
+    pathway: so.Mapped[Pathway] = so.mapped_column(str_enum(Pathway, 8))
     status: so.Mapped[AssessmentStatus] = so.mapped_column(
-        _str_enum(AssessmentStatus), default=AssessmentStatus.DRAFT, index=True)
+        str_enum(AssessmentStatus, 20), default=AssessmentStatus.DRAFT, index=True)
     knowledge_percent: so.Mapped[float | None]
     practical_points: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
     # The decision as computed at the last submission, kept for the approver and the trail.
-    outcome: so.Mapped[Outcome | None] = so.mapped_column(_str_enum(Outcome))
+    outcome: so.Mapped[Outcome | None] = so.mapped_column(str_enum(Outcome, 20))
     achieved_units: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     reasons: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))

@@ -15,7 +15,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from skills_cert.extensions import db
-from skills_cert.models.types import UTCDateTime, utcnow
+from skills_cert.models.types import UTCDateTime, str_enum, utcnow
 
 Text3 = dict[str, str]  # {"lo": ..., "th": ..., "en": ...}
 
@@ -37,10 +37,6 @@ STATUS_LABELS = {
 }
 
 
-def _str_enum(enum_cls):
-    return sa.Enum(enum_cls, native_enum=False, length=16,
-                   values_callable=lambda e: [m.value for m in e])
-
 
 class Authority(db.Model):
     __tablename__ = "authorities"
@@ -59,7 +55,7 @@ class Standard(db.Model):
     authority_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("authorities.id"), index=True)
     code: so.Mapped[str] = so.mapped_column(sa.String(40), index=True)
     version: so.Mapped[int]
-    status: so.Mapped[StandardStatus] = so.mapped_column(_str_enum(StandardStatus))
+    status: so.Mapped[StandardStatus] = so.mapped_column(str_enum(StandardStatus))
     country: so.Mapped[str] = so.mapped_column(sa.String(2), index=True)
     sector: so.Mapped[str] = so.mapped_column(sa.String(40))
     title: so.Mapped[Text3] = so.mapped_column(sa.JSON)

@@ -28,3 +28,10 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=dt.timezone.utc)
+
+
+def str_enum(enum_cls, length: int = 16) -> sa.Enum:
+    """An enum stored as its values in a plain string column (no database enum type, no CHECK),
+    so adding a member needs no migration."""
+    return sa.Enum(enum_cls, native_enum=False, length=length,
+                   values_callable=lambda e: [m.value for m in e])

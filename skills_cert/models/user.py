@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 
 from skills_cert.extensions import db
-from skills_cert.models.types import UTCDateTime, utcnow
+from skills_cert.models.types import UTCDateTime, str_enum, utcnow
 
 
 class Role(enum.Enum):
@@ -40,9 +40,7 @@ class User(UserMixin, db.Model):
     username: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     full_name: so.Mapped[str] = so.mapped_column(sa.String(200))
     email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
-    role: so.Mapped[Role] = so.mapped_column(
-        sa.Enum(Role, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-    )
+    role: so.Mapped[Role] = so.mapped_column(str_enum(Role, 32))
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     locale: so.Mapped[str | None] = so.mapped_column(sa.String(8))

@@ -225,30 +225,18 @@ def remove_unit(standard_id: int, code: str):
 @roles_required(*EDITORS)
 def add_element(standard_id: int, code: str):
     standard = _load(standard_id)
-    form = f.ElementAddForm(prefix="element")
-    back = url_for("standards.edit_unit", standard_id=standard.id, code=code)
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(back)
-    data = form.data
-    return _simple_edit(standard, lambda d: edits.add_element(
+    return _posted_edit(standard, f.ElementAddForm(prefix="element"), lambda d, data: edits.add_element(
         d, code, data["title"], data["criterion_text"], data["critical"]), _("The element was added."),
-        back=back)
+        back=url_for("standards.edit_unit", standard_id=standard.id, code=code))
 
 
 @bp.route("/<int:standard_id>/units/<code>/criteria", methods=["POST"])
 @roles_required(*EDITORS)
 def add_criterion(standard_id: int, code: str):
     standard = _load(standard_id)
-    form = f.CriterionAddForm(prefix="criterion")
-    back = url_for("standards.edit_unit", standard_id=standard.id, code=code)
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(back)
-    data = form.data
-    return _simple_edit(standard, lambda d: edits.add_criterion(
+    return _posted_edit(standard, f.CriterionAddForm(prefix="criterion"), lambda d, data: edits.add_criterion(
         d, code, data["element"], data["text"], data["critical"]), _("The criterion was added."),
-        back=back)
+        back=url_for("standards.edit_unit", standard_id=standard.id, code=code))
 
 
 @bp.route("/<int:standard_id>/units/<code>/criteria/<number>/delete", methods=["POST"])
@@ -258,6 +246,15 @@ def remove_criterion(standard_id: int, code: str, number: str):
     return _simple_edit(standard, lambda d: edits.remove_criterion(d, code, number),
                         _("Criterion %(number)s was removed.", number=number),
                         back=url_for("standards.edit_unit", standard_id=standard.id, code=code))
+
+
+def _posted_edit(standard: Standard, form, change, success: str, back: str):
+    """An edit posted from a small form on another page; its errors come back as flash messages."""
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(back)
+    data = form.data
+    return _simple_edit(standard, lambda d: change(d, data), success, back=back)
 
 
 def _simple_edit(standard: Standard, change, success: str, back: str | None = None):
@@ -311,13 +308,9 @@ def add_item(standard_id: int, code: str):
     standard = _load(standard_id)
     form = f.ItemAddForm(prefix="item")
     form.criteria.choices = _criterion_choices(standard)
-    back = url_for("standards.edit_task", standard_id=standard.id, code=code)
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(back)
-    data = form.data
-    return _simple_edit(standard, lambda d: edits.add_item(d, code, data),
-                        _("The checklist item was added."), back=back)
+    return _posted_edit(standard, form, lambda d, data: edits.add_item(d, code, data),
+                        _("The checklist item was added."),
+                        back=url_for("standards.edit_task", standard_id=standard.id, code=code))
 
 
 @bp.route("/<int:standard_id>/tasks/<code>/items/<item_code>/delete", methods=["POST"])
