@@ -17,6 +17,7 @@ PUBLIC_ENDPOINTS = {
     "certificates.download_page",  # the holder's personal link (an unguessable token)
     "certificates.download_pdf",
     "verify.certificate",          # what an employer's phone opens from the QR code
+    "verify.manual",               # the same check by certificate number + date of birth
     "verify.keys",                 # the published public keys
 }
 

@@ -35,8 +35,10 @@ from skills_cert.models import (
     Role,
     TestSession,
 )
+from skills_cert.models.types import utcnow
 from skills_cert.services import certificate_documents as documents
 from skills_cert.services import certificates as service
+from skills_cert.services import verification
 from skills_cert.services.errors import InvalidState, NotAllowed, ValidationFailed
 
 OFFICE = (Role.CERTIFYING_OFFICER, Role.ADMINISTRATOR)
@@ -71,6 +73,7 @@ def _render_detail(certificate: Certificate, revoke_form=None, reissue_form=None
         revocation_reasons=REVOCATION_REASONS,
         revoke_form=revoke_form, reissue_form=reissue_form,
         verify_link=service.verify_url(certificate, base),
+        checks=verification.summary(db.session, certificate, now=utcnow()),
         download_link=base + url_for("certificates.download_page", token=certificate.download_token)), status
 
 

@@ -22,13 +22,13 @@ from skills_cert.services import certificate_documents as documents
 from skills_cert.services.certificates import find_by_number_and_birth
 
 
-def _lookup_limit() -> str:
+def lookup_limit() -> str:
     return current_app.config["LOOKUP_RATE_LIMIT"]
 
 
 @bp.route("/certificate", methods=["GET", "POST"])
 @public
-@limiter.limit(_lookup_limit, methods=["POST"])
+@limiter.limit(lookup_limit, methods=["POST"])
 def lookup():
     form = LookupForm()
     if form.validate_on_submit():

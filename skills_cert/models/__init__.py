@@ -23,6 +23,7 @@ from skills_cert.models.certificate import (
     CertificateKind,
     CertificateStatus,
     SigningKey,
+    VerificationEvent,
 )
 from skills_cert.models.standard import (
     STATUS_LABELS,
@@ -41,7 +42,7 @@ from skills_cert.models.user import ROLE_LABELS, Role, User
 
 __all__ = [
     "REVOCATION_REASONS", "Certificate", "CertificateCounter", "CertificateKind",
-    "CertificateStatus", "SigningKey",
+    "CertificateStatus", "SigningKey", "VerificationEvent",
     "ASSESSMENT_STATUS_LABELS", "Accreditation", "Assessment", "AssessmentStatus", "AuditEntry",
     "Candidate", "EvidencePhoto", "ItemResult", "Outcome", "Pathway", "Sex", "TestingCentre",
     "TestSession", "session_assessors",

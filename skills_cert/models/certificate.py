@@ -12,12 +12,7 @@ from flask_babel import lazy_gettext as _l
 from skills_cert.extensions import db
 from skills_cert.models.assessment import Assessment, Candidate
 from skills_cert.models.standard import Standard
-from skills_cert.models.types import UTCDateTime, utcnow
-
-
-def _str_enum(enum_cls, length: int = 16):
-    return sa.Enum(enum_cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
+from skills_cert.models.types import UTCDateTime, str_enum, utcnow
 
 
 class CertificateKind(enum.Enum):
@@ -80,7 +75,7 @@ class Certificate(db.Model):
     public_id: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
     # The holder's personal download link; unguessable, and different from the public id.
     download_token: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
-    kind: so.Mapped[CertificateKind] = so.mapped_column(_str_enum(CertificateKind))
+    kind: so.Mapped[CertificateKind] = so.mapped_column(str_enum(CertificateKind))
     assessment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("assessments.id"), index=True)
     # Set only on the first certificate of an assessment, so an assessment never yields two.
     first_for_assessment_id: so.Mapped[int | None] = so.mapped_column(
@@ -94,7 +89,7 @@ class Certificate(db.Model):
     issued_on: so.Mapped[dt.date] = so.mapped_column(index=True)
     expires_on: so.Mapped[dt.date]
     status: so.Mapped[CertificateStatus] = so.mapped_column(
-        _str_enum(CertificateStatus), default=CertificateStatus.VALID, index=True)
+        str_enum(CertificateStatus), default=CertificateStatus.VALID, index=True)
     revoked_on: so.Mapped[dt.date | None]
     revocation_reason: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     revocation_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
@@ -120,3 +115,18 @@ class Certificate(db.Model):
         if self.status is not CertificateStatus.VALID:
             return self.status.value
         return "expired" if today > self.expires_on else "valid"
+
+
+class VerificationEvent(db.Model):
+    """One check of a certificate: when, the verdict, and the channel. The verifier's address is
+    kept only as a keyed hash, enough to see one certificate checked by many clients at once."""
+
+    __tablename__ = "verification_events"
+    __table_args__ = (sa.Index("ix_verification_events_certificate_at", "certificate_id", "at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+    certificate_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("certificates.id"))
+    verdict: so.Mapped[str] = so.mapped_column(sa.String(20))
+    channel: so.Mapped[str] = so.mapped_column(sa.String(8))  # qr | manual | api
+    client_hash: so.Mapped[str] = so.mapped_column(sa.String(16))

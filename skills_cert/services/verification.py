@@ -7,13 +7,15 @@ signature, and what does the registry say about this certificate today.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from skills_cert import signing
-from skills_cert.models import Certificate
+from skills_cert.models import Certificate, VerificationEvent
 from skills_cert.services.keys import published_keys
 
 
@@ -46,3 +48,37 @@ def verify_token(session: so.Session, token: str, *, today: dt.date) -> Verdict:
         return Verdict("altered", "invalid", None, None)
     state = certificate.state(today)
     return Verdict("genuine" if state == "valid" else state, "valid", certificate, check.facts)
+
+
+CHANNELS = ("qr", "manual", "api")
+
+
+def client_hash(address: str, secret: str, day: dt.date) -> str:
+    """A keyed, daily-changing hash of the client's address: the address itself is never stored,
+    and hashes cannot be linked across days."""
+    key = hmac.new(secret.encode(), f"verify-client:{day.isoformat()}".encode(), hashlib.sha256).digest()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def log_verification(session: so.Session, verdict: Verdict, *, channel: str, client: str) -> None:
+    session.add(VerificationEvent(certificate_id=verdict.certificate.id if verdict.certificate else None,
+                                  verdict=verdict.outcome, channel=channel, client_hash=client))
+    session.flush()
+
+
+@dataclass(frozen=True)
+class VerificationSummary:
+    total: int
+    distinct_clients_24h: int
+    recent: list[VerificationEvent]
+
+
+def summary(session: so.Session, certificate: Certificate, *, now: dt.datetime) -> VerificationSummary:
+    """For the office: how often, how recently and by how many clients a certificate was checked."""
+    base = sa.select(VerificationEvent).where(VerificationEvent.certificate_id == certificate.id)
+    total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    since = now - dt.timedelta(hours=24)
+    distinct = session.scalar(sa.select(sa.func.count(sa.distinct(VerificationEvent.client_hash))).where(
+        VerificationEvent.certificate_id == certificate.id, VerificationEvent.at >= since))
+    recent = list(session.scalars(base.order_by(VerificationEvent.at.desc()).limit(20)))
+    return VerificationSummary(total, distinct, recent)

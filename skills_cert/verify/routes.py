@@ -1,25 +1,58 @@
 import datetime as dt
 
-from flask import jsonify, render_template
+from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 
 from skills_cert import signing
 from skills_cert.auth.access import public
-from skills_cert.extensions import db
+from skills_cert.certificates.forms import LookupForm
+from skills_cert.certificates.worker import lookup_limit
+from skills_cert.extensions import db, limiter
 from skills_cert.models import REVOCATION_REASONS
-from skills_cert.services.certificates import token_of
+from skills_cert.services.certificates import find_by_number_and_birth, token_of
 from skills_cert.services.keys import published_keys
-from skills_cert.services.verification import verify_token
+from skills_cert.services.verification import (
+    client_hash,
+    log_verification,
+    verify_token,
+)
 from skills_cert.verify import bp
 
 MAX_TOKEN = 2000
 
 
+def _client() -> str:
+    return client_hash(request.remote_addr or "-", current_app.config["SECRET_KEY"], dt.date.today())
+
+
+def _verdict_page(token: str, channel: str):
+    today = dt.date.today()
+    verdict = verify_token(db.session, token[:MAX_TOKEN + 1], today=today)
+    log_verification(db.session, verdict, channel=channel, client=_client())
+    db.session.commit()
+    return render_template("verify/verdict.html", verdict=verdict, today=today,
+                           revocation_reasons=REVOCATION_REASONS, superseded_token=token_of)
+
+
 @bp.route("/v/<path:token>")
 @public
 def certificate(token: str):
-    verdict = verify_token(db.session, token[:MAX_TOKEN + 1], today=dt.date.today())
-    return render_template("verify/verdict.html", verdict=verdict, today=dt.date.today(),
-                           revocation_reasons=REVOCATION_REASONS, superseded_token=token_of)
+    return _verdict_page(token, "qr")
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@public
+@limiter.limit(lookup_limit, methods=["POST"])
+def manual():
+    """For a certificate whose QR code cannot be read: its number and the holder's date of birth."""
+    form = LookupForm()
+    if form.validate_on_submit():
+        found = find_by_number_and_birth(db.session, form.number.data, form.date_of_birth.data)
+        if found is not None:
+            return _verdict_page(token_of(found), "manual")
+        form.form_errors.append(_("No certificate matches this number and date of birth. Check both "
+                                  "and try again."))
+    return render_template("verify/manual.html", form=form)
 
 
 @bp.route("/.well-known/skills-cert-keys.json")
