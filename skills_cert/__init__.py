@@ -73,6 +73,7 @@ def register_extensions(app: "Flask") -> None:
 
 def register_blueprints(app: "Flask") -> None:
     from skills_cert.admin import bp as admin_bp
+    from skills_cert.api import bp as api_bp
     from skills_cert.assessments import bp as assessments_bp
     from skills_cert.auth import bp as auth_bp
     from skills_cert.certificates import bp as certificates_bp
@@ -80,7 +81,8 @@ def register_blueprints(app: "Flask") -> None:
     from skills_cert.standards import bp as standards_bp
     from skills_cert.verify import bp as verify_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, standards_bp, assessments_bp, certificates_bp, verify_bp):
+    for bp in (main_bp, auth_bp, admin_bp, standards_bp, assessments_bp, certificates_bp, verify_bp,
+               api_bp):
         app.register_blueprint(bp)
 
 

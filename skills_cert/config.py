@@ -60,6 +60,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # redis://localhost:6379 when several gunicorn workers must share them.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "10 per minute;50 per hour"),
     }
     if env == "testing":

@@ -15,6 +15,7 @@ MESSAGES = {
     404: (_l("Page not found"), _l("There is no page at this address. Check the link and try again.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Too large"), _l("What you sent is larger than the system accepts. Send a smaller file.")),
+    415: (_l("Unsupported format"), _l("The request is not in a format this address accepts.")),
     429: (_l("Too many requests"), _l("Too many attempts in a short time. Please wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("The system could not complete your request. Nothing was saved. Please try again later.")),
 }

@@ -19,6 +19,10 @@ PUBLIC_ENDPOINTS = {
     "verify.certificate",          # what an employer's phone opens from the QR code
     "verify.manual",               # the same check by certificate number + date of birth
     "verify.keys",                 # the published public keys
+    "api.verify",                  # the open JSON API (no cookies, rate-limited)
+    "api.verify_by_number",
+    "api.keys",
+    "api.openapi",
 }
 
 # Endpoints each role may use, beyond those every logged-in user has.

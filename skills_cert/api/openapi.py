@@ -1,0 +1,93 @@
+"""The OpenAPI 3.1 document of /api/v1. Tests validate every response against it."""
+
+VERDICTS = ["genuine", "revoked", "expired", "superseded", "altered", "unknown", "unknown_key",
+            "compromised_key", "malformed"]
+
+TEXT3 = {"type": "object", "required": ["lo", "th", "en"], "additionalProperties": False,
+         "properties": {k: {"type": "string"} for k in ("lo", "th", "en")}}
+
+VERIFICATION = {
+    "type": "object",
+    "required": ["verdict", "valid", "signature", "registry", "certificate"],
+    "additionalProperties": False,
+    "properties": {
+        "verdict": {"type": "string", "enum": VERDICTS},
+        "valid": {"type": "boolean", "description": "true only for a genuine certificate valid today"},
+        "signature": {"type": "string", "enum": ["valid", "invalid", "unknown_key", "compromised_key", "malformed"]},
+        "registry": {"type": ["string", "null"], "enum": ["valid", "revoked", "expired", "superseded", None]},
+        "certificate": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Certificate"}]},
+    },
+}
+
+CERTIFICATE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["number", "kind", "holder", "standard", "units", "issued_on", "expires_on", "authority"],
+    "properties": {
+        "number": {"type": "string"},
+        "kind": {"type": "string", "enum": ["certificate", "attainment"]},
+        "holder": {"type": "object", "additionalProperties": False, "required": ["name_lao", "name_latin"],
+                   "properties": {"name_lao": {"type": "string"}, "name_latin": {"type": "string"}}},
+        "standard": {"type": "object", "additionalProperties": False,
+                     "required": ["code", "version", "level", "title", "occupation"],
+                     "properties": {"code": {"type": "string"}, "version": {"type": "integer"},
+                                    "level": {"type": "integer"}, "title": TEXT3, "occupation": TEXT3}},
+        "units": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["code", "title"],
+            "properties": {"code": {"type": "string"}, "title": TEXT3}}},
+        "issued_on": {"type": "string", "format": "date"},
+        "expires_on": {"type": "string", "format": "date"},
+        "authority": {"type": "object", "additionalProperties": False, "required": ["code", "name"],
+                      "properties": {"code": {"type": "string"}, "name": TEXT3}},
+        "revoked_on": {"type": ["string", "null"], "format": "date"},
+        "revocation_reason": {"type": ["string", "null"]},
+        "superseded_by": {"type": ["string", "null"], "description": "token of the current certificate"},
+    },
+}
+
+ERROR = {"type": "object", "required": ["error"], "additionalProperties": False, "properties": {
+    "error": {"type": "object", "required": ["code", "title", "message"], "additionalProperties": False,
+              "properties": {"code": {"type": "integer"}, "title": {"type": "string"},
+                             "message": {"type": "string"}}}}}
+
+KEYSET = {"type": "object", "required": ["format", "keys"], "properties": {
+    "format": {"const": "skills_cert/keyset@1"},
+    "keys": {"type": "array", "items": {"type": "object", "required": [
+        "kid", "authority", "alg", "public_key", "valid_from", "valid_until", "status"]}}}}
+
+
+def _json(schema_ref: str) -> dict:
+    return {"content": {"application/json": {"schema": {"$ref": schema_ref}}}}
+
+
+def document() -> dict:
+    error = {"description": "Error", **_json("#/components/schemas/Error")}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "skills_cert verification API", "version": "1.0.0",
+                 "description": "Check skills certificates issued by the Lao PDR Skills Development "
+                                "Institute. No personal data beyond the names printed on a certificate "
+                                "is ever returned."},
+        "paths": {
+            "/api/v1/verify/{token}": {"get": {
+                "operationId": "verifyToken", "summary": "Verify the token from a certificate's QR code",
+                "parameters": [{"name": "token", "in": "path", "required": True,
+                                "schema": {"type": "string", "maxLength": 2000}}],
+                "responses": {"200": {"description": "Verdict", **_json("#/components/schemas/Verification")},
+                              "429": error}}},
+            "/api/v1/verify": {"post": {
+                "operationId": "verifyByNumber",
+                "summary": "Verify by certificate number and the holder's date of birth",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["number", "date_of_birth"], "additionalProperties": False,
+                    "properties": {"number": {"type": "string", "maxLength": 24},
+                                   "date_of_birth": {"type": "string", "format": "date"}}}}}},
+                "responses": {"200": {"description": "Verdict", **_json("#/components/schemas/Verification")},
+                              "400": error, "404": error, "415": error, "429": error}}},
+            "/api/v1/keys": {"get": {
+                "operationId": "keys", "summary": "The issuers' published public keys",
+                "responses": {"200": {"description": "Key set", **_json("#/components/schemas/KeySet")}}}},
+        },
+        "components": {"schemas": {"Verification": VERIFICATION, "Certificate": CERTIFICATE,
+                                   "Error": ERROR, "KeySet": KEYSET}},
+    }

@@ -1,0 +1,96 @@
+import datetime as dt
+
+from flask import current_app, jsonify, request
+
+from skills_cert import signing
+from skills_cert.api import bp
+from skills_cert.api.openapi import document
+from skills_cert.auth.access import public
+from skills_cert.certificates.worker import lookup_limit
+from skills_cert.errors import render_error
+from skills_cert.extensions import csrf, db, limiter
+from skills_cert.services.certificates import find_by_number_and_birth, token_of
+from skills_cert.services.keys import published_keys
+from skills_cert.services.verification import Verdict, client_hash, log_verification, verify_token
+
+csrf.exempt(bp)  # no cookies or sessions are used by the API
+
+
+@bp.after_request
+def cors(response):
+    """Read-only verification may be called from any web page."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    return response
+
+
+def _as_json(verdict: Verdict) -> dict:
+    c = verdict.certificate
+    registry = None
+    body = None
+    if c is not None and verdict.outcome not in ("altered", "malformed", "unknown_key"):
+        registry = c.state(dt.date.today())
+        standard = c.standard
+        titles = {u.code: u.title for u in standard.units}
+        body = {
+            "number": c.number, "kind": c.kind.value,
+            "holder": {"name_lao": c.name_lao, "name_latin": c.name_latin},
+            "standard": {"code": standard.code, "version": standard.version, "level": standard.level,
+                         "title": standard.title, "occupation": standard.occupation_title},
+            "units": [{"code": code, "title": titles[code]} for code in c.units],
+            "issued_on": c.issued_on.isoformat(), "expires_on": c.expires_on.isoformat(),
+            "authority": {"code": standard.authority.code, "name": standard.authority.name},
+            "revoked_on": c.revoked_on.isoformat() if c.revoked_on else None,
+            "revocation_reason": c.revocation_reason,
+            "superseded_by": token_of(c.superseded_by) if c.superseded_by else None,
+        }
+    return {"verdict": verdict.outcome, "valid": verdict.is_valid, "signature": verdict.signature,
+            "registry": registry, "certificate": body}
+
+
+def _respond(token: str):
+    verdict = verify_token(db.session, token[:2001], today=dt.date.today())
+    log_verification(db.session, verdict, channel="api", client=client_hash(
+        request.remote_addr or "-", current_app.config["SECRET_KEY"], dt.date.today()))
+    db.session.commit()
+    return jsonify(_as_json(verdict))
+
+
+@bp.route("/verify/<path:token>")
+@public
+@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
+def verify(token: str):
+    return _respond(token)
+
+
+@bp.route("/verify", methods=["POST"])
+@public
+@limiter.limit(lookup_limit)
+def verify_by_number():
+    if not request.is_json:
+        return render_error(415, "Send JSON with Content-Type: application/json.")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or set(data) != {"number", "date_of_birth"} or not all(
+            isinstance(data[k], str) for k in data):
+        return render_error(400, "Send exactly {\"number\": \"LA-2026-000123\", \"date_of_birth\": \"YYYY-MM-DD\"}.")
+    try:
+        birth = dt.date.fromisoformat(data["date_of_birth"])
+    except ValueError:
+        return render_error(400, "date_of_birth must be a date written YYYY-MM-DD.")
+    found = find_by_number_and_birth(db.session, data["number"][:24], birth)
+    if found is None:
+        return render_error(404, "No certificate matches this number and date of birth.")
+    return _respond(token_of(found))
+
+
+@bp.route("/keys")
+@public
+def keys():
+    return jsonify(signing.keyset_to_json(published_keys(db.session).values()))
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    return jsonify(document())
