@@ -31,11 +31,25 @@ def test_session_zip_download_shows_progress(app, live_server, page, artifacts):
 
 
 def test_a_thai_phone_sees_genuine_and_valid(app, live_server, browser, artifacts):
+    """The URL comes from the QR code of the real PDF, rasterised at 150 dpi and decoded."""
+    import pypdfium2
+    import zxingcpp
+
+    from skills_cert.extensions import db
+    from skills_cert.models import Certificate
+
     _setup, full, _ = issued(app)
+    with app.app_context():
+        token = db.session.get(Certificate, full).download_token
+    pdf = app.test_client().get(f"/d/{token}/certificate.pdf").data
+    image = pypdfium2.PdfDocument(pdf)[0].render(scale=150 / 72).to_pil()
+    (decoded,) = zxingcpp.read_barcodes(image)
+    path = decoded.text.removeprefix(app.config["PUBLIC_BASE_URL"])
+    assert path == verify_path(app, full)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH",
                                   extra_http_headers={"Accept-Language": "th-TH,th;q=0.9"})
     phone = context.new_page()
-    phone.goto(live_server + verify_path(app, full))
+    phone.goto(live_server + path)
     assert phone.locator("html").get_attribute("lang") == "th"
     assert phone.locator(".verdict h1").inner_text().endswith(translated(app, "th", "Genuine and valid"))
     assert "Somphone Keomany" in phone.content()
