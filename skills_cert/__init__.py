@@ -87,6 +87,7 @@ def register_blueprints(app: "Flask") -> None:
 
 
 def register_hooks(app: "Flask") -> None:
+    from flask import abort, request, url_for
     from flask_babel import get_locale
     from flask_login import current_user
 
@@ -95,6 +96,13 @@ def register_hooks(app: "Flask") -> None:
     from skills_cert.navigation import navigation_for
 
     app.before_request(require_login_unless_public)
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No text field anywhere may hold U+0000: PostgreSQL cannot store it, and no person types it."""
+        for values in (request.args, request.form):
+            if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+                abort(400)
 
     @app.template_filter("num")
     def plain_number(value):
@@ -105,8 +113,6 @@ def register_hooks(app: "Flask") -> None:
     def translate_map(text_map):
         """`{{ standard.title|tr }}`: the reader's language from a {lo, th, en} map."""
         return localized(text_map, str(get_locale()))
-
-    from flask import request, url_for
 
     from skills_cert.standards.labels import country_name, sector_name
 

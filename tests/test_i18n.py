@@ -141,3 +141,11 @@ def test_api_errors_are_json(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json["error"]["code"] == 404
+
+
+def test_nul_characters_are_refused_before_reaching_the_database(app, client):
+    assert client.get("/standards/", query_string={"q": "a\x00b"}).status_code in (302, 400)
+    response = client.post("/auth/login", data={"username": "x\x00", "password": "y"},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert "Bad request" in response.get_data(as_text=True)

@@ -8,6 +8,7 @@ come from a per-authority, per-year counter whose row is locked, so they are uni
 from __future__ import annotations
 
 import base64
+import re
 import datetime as dt
 import secrets
 from pathlib import Path
@@ -38,6 +39,9 @@ from skills_cert.services.candidate_checks import (
     check_latin_name,
 )
 from skills_cert.services.errors import InvalidState, NotAllowed, ValidationFailed
+
+
+NUMBER_RE = re.compile(r"[A-Z]{2}-[0-9]{4}-[0-9]{6}")
 
 
 def new_public_id() -> str:
@@ -192,6 +196,9 @@ def find_by_number_and_birth(session: so.Session, number: str, date_of_birth: dt
 
     Callers must answer "no such certificate" and "wrong date of birth" the same way.
     """
+    number = number.strip().upper()
+    if not NUMBER_RE.fullmatch(number):
+        return None  # not a certificate number at all (and never sent to the database)
     return session.scalar(sa.select(Certificate).join(Candidate, Certificate.candidate_id == Candidate.id)
                           .where(Certificate.number == number.strip().upper(),
                                  Candidate.date_of_birth == date_of_birth))
