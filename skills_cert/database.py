@@ -5,6 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 
+def contains(column, text: str):
+    """`column LIKE '%text%'`, with LIKE's own wildcards in *text* matched literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
 def configure_engine(engine: sa.Engine) -> None:
     if engine.dialect.name != "sqlite":
         return

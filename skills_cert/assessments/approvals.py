@@ -55,7 +55,7 @@ def _decide(assessment_id: int, action):
     except (ValidationFailed, InvalidState, NotAllowed, service.Conflict, StaleDataError) as exc:
         db.session.rollback()
         if isinstance(exc, ValidationFailed):
-            form.reason.errors = [m for ms in exc.reasons.values() for m in ms]
+            form.reason.errors = exc.messages
         else:
             form.form_errors.append(str(service.Conflict()) if isinstance(exc, StaleDataError) else str(exc))
         return _render_view(load_assessment(assessment_id), form, 409 if isinstance(

@@ -1,5 +1,4 @@
 import datetime as dt
-import math
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -37,17 +36,12 @@ def load_assessment(assessment_id: int) -> Assessment:
 
 
 def _number(raw: str, errors: list[str], message: str) -> float | None:
-    raw = (raw or "").strip().replace(",", ".")
+    raw = (raw or "").strip()
     if not raw:
         return None
-    try:
-        value = float(raw)
-    except ValueError:
+    value = service.parse_number(raw)
+    if value is None:
         errors.append(message)
-        return None
-    if not math.isfinite(value):
-        errors.append(message)
-        return None
     return value
 
 
@@ -131,7 +125,7 @@ def record(assessment_id: int):
 
 def _messages(exc: Exception) -> list[str]:
     if isinstance(exc, ValidationFailed):
-        return [m for messages in exc.reasons.values() for m in messages]
+        return exc.messages
     if isinstance(exc, StaleDataError):
         return [str(service.Conflict())]
     return [str(exc)]

@@ -7,6 +7,7 @@ evidence and the exact guideline version of the session's standard. Nobody types
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -58,6 +59,15 @@ class Recording:
     knowledge_percent: float | None
     practical_points: dict[str, float]
     expected_version: int
+
+
+def parse_number(raw: str) -> float | None:
+    """A score as people type it (a decimal comma is accepted); None if it is not a finite number."""
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def rules_for(standard: Standard) -> decisions.GuidelineRules:

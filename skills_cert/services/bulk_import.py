@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -28,7 +27,12 @@ from skills_cert.models import (
 )
 from skills_cert.models.types import utcnow
 from skills_cert.services import audit, decisions
-from skills_cert.services.assessments import checklist_items, reasons_to_json, rules_for
+from skills_cert.services.assessments import (
+    checklist_items,
+    parse_number,
+    reasons_to_json,
+    rules_for,
+)
 from skills_cert.services.sessions import accreditation_problem, is_assigned
 
 FIXED_COLUMNS = ("session", "standard", "id_type", "id_number", "knowledge")
@@ -213,7 +217,7 @@ def _check_row(session, context: _Context, record: dict, line: int, seen: dict, 
     points = {}
     for criterion in (context.scoring or {}).get("criteria", []):
         raw = record[POINTS_PREFIX + criterion["code"]]
-        value = _float(raw)
+        value = parse_number(raw)
         if value is None or not 0 <= value <= criterion["max_points"]:
             problems.append(_("Points for %(code)s must be a number from 0 to %(max)d, not %(value)r.",
                               code=criterion["code"], max=criterion["max_points"], value=raw))
@@ -225,16 +229,8 @@ def _check_row(session, context: _Context, record: dict, line: int, seen: dict, 
     return _Row(line, context, candidate, assessment, knowledge, items, points)
 
 
-def _float(raw: str) -> float | None:
-    try:
-        value = float(raw.replace(",", "."))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 def _percent(raw: str, problems: list) -> float | None:
-    value = _float(raw)
+    value = parse_number(raw)
     if value is None or not 0 <= value <= 100:
         problems.append(_("The knowledge score must be a number from 0 to 100, not %(value)r.", value=raw))
     return value

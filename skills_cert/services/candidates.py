@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
+from skills_cert.database import contains
 from skills_cert.models import Candidate, Pathway, Sex
 from skills_cert.services import audit
 from skills_cert.services import candidate_checks as checks
@@ -150,8 +151,7 @@ def search_select(query: str = "") -> sa.Select:
     stmt = sa.select(Candidate).order_by(Candidate.id.desc())
     query = query.strip()
     if query:
-        needle = query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         by_id = query.replace(" ", "").replace("-", "").upper()
-        stmt = stmt.where(sa.or_(Candidate.search_name.like(f"%{needle}%", escape="\\"),
+        stmt = stmt.where(sa.or_(contains(Candidate.search_name, query.casefold()),
                                  Candidate.id_number == by_id))
     return stmt

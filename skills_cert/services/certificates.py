@@ -8,8 +8,8 @@ come from a per-authority, per-year counter whose row is locked, so they are uni
 from __future__ import annotations
 
 import base64
-import re
 import datetime as dt
+import re
 import secrets
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from skills_cert import signing
+from skills_cert.database import contains
 from skills_cert.models import (
     REVOCATION_REASONS,
     Assessment,
@@ -39,7 +40,6 @@ from skills_cert.services.candidate_checks import (
     check_latin_name,
 )
 from skills_cert.services.errors import InvalidState, NotAllowed, ValidationFailed
-
 
 NUMBER_RE = re.compile(r"[A-Z]{2}-[0-9]{4}-[0-9]{6}")
 
@@ -208,8 +208,8 @@ def search_select(query: str = "") -> sa.Select:
     stmt = sa.select(Certificate).options(so.joinedload(Certificate.standard)).order_by(Certificate.id.desc())
     query = query.strip()
     if query:
-        needle = query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        needle = query.casefold()
         stmt = stmt.where(sa.or_(Certificate.number == query.upper(),
-                                 sa.func.lower(Certificate.name_latin).like(f"%{needle}%", escape="\\"),
-                                 Certificate.name_lao.like(f"%{needle}%", escape="\\")))
+                                 contains(sa.func.lower(Certificate.name_latin), needle),
+                                 contains(Certificate.name_lao, needle)))
     return stmt

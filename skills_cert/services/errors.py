@@ -22,6 +22,11 @@ class ValidationFailed(ServiceError):
         self.reasons = reasons
         super().__init__("; ".join(f"{k or 'form'}: {' '.join(v)}" for k, v in reasons.items()))
 
+    @property
+    def messages(self) -> list[str]:
+        """Every reason's message, for places that show them in one list."""
+        return [message for messages in self.reasons.values() for message in messages]
+
     @classmethod
     def single(cls, field: str, message: str) -> "ValidationFailed":
         return cls({field: [message]})

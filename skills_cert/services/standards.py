@@ -13,6 +13,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
+from skills_cert.database import contains
 from skills_cert.models import Authority, Role, Standard, StandardStatus, User
 from skills_cert.models.types import utcnow
 from skills_cert.services import audit
@@ -211,9 +212,7 @@ def search_select(*, query: str = "", country: str = "", sector: str = "", level
                   isco: str = "", include_superseded: bool = False) -> sa.Select:
     stmt = sa.select(Standard).options(so.joinedload(Standard.authority))
     if query.strip():
-        needle = normalise_search(query.strip())
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Standard.search_text.like(f"%{escaped}%", escape="\\"))
+        stmt = stmt.where(contains(Standard.search_text, normalise_search(query.strip())))
     if country:
         stmt = stmt.where(Standard.country == country)
     if sector:

@@ -265,7 +265,7 @@ def _simple_edit(standard: Standard, change, success: str, back: str | None = No
         service.edit_draft(db.session, standard, change, actor=current_user)
     except (ValidationFailed, InvalidState, NotAllowed) as exc:
         db.session.rollback()
-        messages = [m for ms in exc.reasons.values() for m in ms] if isinstance(exc, ValidationFailed) else [str(exc)]
+        messages = exc.messages if isinstance(exc, ValidationFailed) else [str(exc)]
         for message in messages:
             flash(message, "error")
     else:
