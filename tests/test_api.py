@@ -116,3 +116,10 @@ def test_keys_match_the_schema(app, client, certs):
 def test_any_token_gets_a_verdict_never_a_5xx(app, client, token):
     response = client.get("/api/v1/verify/" + token)
     assert response.status_code < 500
+
+
+def test_a_token_with_a_line_break_is_a_json_404(client):
+    """Found by schemathesis: the router does not match such a path; the answer is still JSON."""
+    response = client.get("/api/v1/verify/%0E%C2%AE%0A%C2%88%C3%B8s%5B0dd")
+    assert response.status_code == 404
+    _validator(client, "Error").validate(response.json)

@@ -74,6 +74,8 @@ def document() -> dict:
                 "parameters": [{"name": "token", "in": "path", "required": True,
                                 "schema": {"type": "string", "maxLength": 2000}}],
                 "responses": {"200": {"description": "Verdict", **_json("#/components/schemas/Verification")},
+                              "404": {**error, "description": "Not a path the API serves, e.g. a token "
+                                                              "containing a line break"},
                               "429": error}}},
             "/api/v1/verify": {"post": {
                 "operationId": "verifyByNumber",
