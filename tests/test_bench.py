@@ -2,17 +2,43 @@
 
 import json
 
+import pytest
+
 from skills_cert.bench.__main__ import main
 from skills_cert.bench.pdf import bare_page, sample_views
 
 
-def test_quick_benchmark_writes_its_figures(tmp_path, capsys):
+@pytest.mark.browser
+def test_quick_benchmark_writes_its_figures(tmp_path, capsys, browser_type_launch_args):
+    # browser_type_launch_args: skipped without Chromium (a failure under CI=true), as browser tests are.
     output = tmp_path / "results.json"
     assert main(["--quick", "--output", str(output)]) == 0
     results = json.loads(output.read_text())
-    pdf = results["benchmarks"][0]
+    pdf, *pages = results["benchmarks"]
     assert pdf["certificates_per_second"] > 0 and pdf["floor_pages_per_second"] > 0
-    assert "certificate PDF rendering" in capsys.readouterr().out
+    assert [page["language"] for page in pages] == ["th", "lo"]
+    for page in pages:
+        assert page["by_type"]["document"]["requests"] == 1 and page["by_type"]["font"]["requests"] > 0
+        assert page["total_bytes"] > page["floor_bytes"] > 0
+    table = capsys.readouterr().out
+    assert "certificate PDF rendering" in table and "verify page weight, th" in table
+
+
+def test_the_table_prints_benchmarks_of_different_shapes(capsys):
+    from skills_cert.bench.__main__ import print_table
+
+    print_table({"mode": "quick", "seconds": 1.0, "benchmarks": [
+        {"name": "pdf", "certificates_per_second": 10.0, "floor_pages_per_second": 12.0, "time_ratio": 1.2,
+         "goal": "time_ratio <= 1.3", "meets_goal": True},
+        {"name": "page", "figure": "47.0 KB", "floor": "21.0 KB", "ratio": 2.24, "goal": "<= 60 KB",
+         "meets_goal": True, "detail": "font 26.0 KB (3)"},
+        {"name": "broken", "error": "RuntimeError: no Chromium", "goal": "-", "meets_goal": False},
+    ]})
+    lines = capsys.readouterr().out.splitlines()
+    assert "10.0 /s" in lines[2] and "12.0 /s" in lines[2] and lines[2].endswith("ok")
+    assert "47.0 KB" in lines[3] and "21.0 KB" in lines[3] and "2.24" in lines[3]
+    assert lines[4].strip() == "font 26.0 KB (3)"
+    assert "not run" in lines[5] and lines[5].endswith("MISSED") and "no Chromium" in lines[6]
 
 
 def test_the_floor_page_is_a_real_pdf_with_the_same_qr():
