@@ -16,9 +16,9 @@ def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
     """Copy a service's validation reasons onto the form's fields (or the form itself)."""
     for field_name, messages in exc.reasons.items():
         field = getattr(form, field_name, None) if field_name else None
-        if field is not None and hasattr(field, "errors"):
+        if field is not None and not isinstance(field, FormField) and hasattr(field, "errors"):
             field.errors = list(field.errors) + list(messages)
-        else:
+        else:  # the form, or a group of fields (a FormField's errors are its subfields')
             form.form_errors.extend(messages)
 
 

@@ -27,12 +27,14 @@ def write(folder: Path, document: dict, name: str | None = None) -> Path:
 
 def import_shipped(app) -> None:
     from skills_cert.extensions import db
+    from skills_cert.services import agreements
     from skills_cert.services import standards as service
 
     with app.app_context():
-        documents, problems = service.read_standard_files(SHIPPED)
-        assert not problems, problems
-        service.import_documents(db.session, documents)
+        files = service.read_data_files(SHIPPED)
+        assert not files.problems, files.problems
+        service.import_documents(db.session, files.standards)
+        agreements.import_agreements(db.session, files.agreements)
         db.session.commit()
 
 

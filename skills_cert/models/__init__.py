@@ -25,6 +25,16 @@ from skills_cert.models.certificate import (
     SigningKey,
     VerificationEvent,
 )
+from skills_cert.models.mrs import (
+    AGREEMENT_STATUS_LABELS,
+    RELATION_LABELS,
+    Agreement,
+    AgreementEvent,
+    AgreementStatus,
+    Relation,
+    StandardMapping,
+    UnitMapping,
+)
 from skills_cert.models.standard import (
     STATUS_LABELS,
     Authority,
@@ -49,4 +59,6 @@ __all__ = [
     "ROLE_LABELS", "STATUS_LABELS", "Authority", "ChecklistItem", "Criterion", "Element",
     "Guideline", "PracticalTask", "Role", "Standard", "StandardStatus", "Unit", "User",
     "checklist_item_criteria",
+    "AGREEMENT_STATUS_LABELS", "RELATION_LABELS", "Agreement", "AgreementEvent", "AgreementStatus",
+    "Relation", "StandardMapping", "UnitMapping",
 ]

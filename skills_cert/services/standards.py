@@ -24,6 +24,7 @@ from skills_cert.standards_data.document import (
     fingerprint,
     normalise_search,
 )
+from skills_cert.standards_data.agreements import AGREEMENT_SCHEMA_ID
 from skills_cert.standards_data.edits import EditRefused
 from skills_cert.standards_data.files import Problem, load_yaml, standard_files
 from skills_cert.standards_data.schema import SCHEMA_ID
@@ -70,6 +71,35 @@ def read_standard_files(path: Path, base: Path | None = None) -> tuple[list[tupl
             documents.append((label, document))
     problems += set_problems(documents)
     return documents, problems
+
+
+@dataclass
+class DataFiles:
+    """The standard and MRS agreement files at a path, checked, with every problem found."""
+
+    standards: list[tuple[str, dict]]
+    agreements: list[tuple[str, dict]]
+    problems: list[Problem]
+
+
+def read_data_files(path: Path, base: Path | None = None, session: so.Session | None = None) -> DataFiles:
+    """Standards and agreements at *path*. Agreements are checked against the standards read here
+    and, given a session, against the standards and agreements already in the database."""
+    from skills_cert.services import agreements as mrs
+
+    standards, problems = read_standard_files(path, base)
+    agreement_documents = []
+    for file in standard_files(path):
+        label = str(file.relative_to(base)) if base and file.is_relative_to(base) else str(file)
+        document, load_problems = load_yaml(file, label)
+        if not load_problems and isinstance(document, dict) and _is_agreement_schema(document.get("schema")):
+            agreement_documents.append((label, document))
+    problems += mrs.check_documents(session, agreement_documents, standards)
+    return DataFiles(standards, agreement_documents, problems)
+
+
+def _is_agreement_schema(schema: object) -> bool:
+    return str(schema).startswith(AGREEMENT_SCHEMA_ID.split("@")[0] + "@")
 
 
 def _is_standard_schema(schema: object) -> bool:
