@@ -78,11 +78,12 @@ def register_blueprints(app: "Flask") -> None:
     from skills_cert.auth import bp as auth_bp
     from skills_cert.certificates import bp as certificates_bp
     from skills_cert.main import bp as main_bp
+    from skills_cert.mrs import bp as mrs_bp
     from skills_cert.standards import bp as standards_bp
     from skills_cert.verify import bp as verify_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, standards_bp, assessments_bp, certificates_bp, verify_bp,
-               api_bp):
+    for bp in (main_bp, auth_bp, admin_bp, standards_bp, mrs_bp, assessments_bp, certificates_bp,
+               verify_bp, api_bp):
         app.register_blueprint(bp)
 
 

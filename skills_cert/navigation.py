@@ -27,6 +27,7 @@ NAV_ITEMS = (
             frozenset({Role.CERTIFYING_OFFICER, Role.ADMINISTRATOR})),
     NavItem("assessments.candidates", _l("Candidates"), OFFICE_AND_ASSESSORS),
     NavItem("standards.index", _l("Standards"), ALL_ROLES),
+    NavItem("mrs.index", _l("Mutual recognition"), frozenset({Role.STANDARDS_OFFICER, Role.ADMINISTRATOR})),
     NavItem("admin.centres", _l("Testing centres"), frozenset({Role.ADMINISTRATOR})),
     NavItem("admin.accreditations", _l("Accreditations"), frozenset({Role.ADMINISTRATOR})),
     NavItem("admin.users", _l("Users"), frozenset({Role.ADMINISTRATOR})),

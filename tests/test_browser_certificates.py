@@ -53,5 +53,7 @@ def test_a_thai_phone_sees_genuine_and_valid(app, live_server, browser, artifact
     assert phone.locator("html").get_attribute("lang") == "th"
     assert phone.locator(".verdict h1").inner_text().endswith(translated(app, "th", "Genuine and valid"))
     assert "Somphone Keomany" in phone.content()
+    recognition = phone.locator("#recognition-th.recognition-full .recognition-verdict").inner_text()
+    assert "ช่างก่ออิฐ ระดับ 1" in recognition and "ข้อตกลง MRS ลาว–ไทย" in recognition
     phone.screenshot(path=str(artifacts / "verify-genuine-th-phone.png"), full_page=True)
     context.close()

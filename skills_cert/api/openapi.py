@@ -22,7 +22,8 @@ VERIFICATION = {
 CERTIFICATE = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["number", "kind", "holder", "standard", "units", "issued_on", "expires_on", "authority"],
+    "required": ["number", "kind", "holder", "standard", "units", "issued_on", "expires_on", "authority",
+                 "recognition"],
     "properties": {
         "number": {"type": "string"},
         "kind": {"type": "string", "enum": ["certificate", "attainment"]},
@@ -42,6 +43,45 @@ CERTIFICATE = {
         "revoked_on": {"type": ["string", "null"], "format": "date"},
         "revocation_reason": {"type": ["string", "null"]},
         "superseded_by": {"type": ["string", "null"], "description": "token of the current certificate"},
+        "recognition": {"type": "array", "items": {"$ref": "#/components/schemas/Recognition"},
+                        "description": "Recognition abroad under the MRS agreements, worked out for today "
+                                       "from the units achieved. Independent of the certificate's own "
+                                       "validity (see `registry`)."},
+    },
+}
+
+_STANDARD_REF = {"type": "object", "additionalProperties": False,
+                 "required": ["code", "version", "title", "level", "authority"],
+                 "properties": {"code": {"type": "string"}, "version": {"type": "integer"}, "title": TEXT3,
+                                "level": {"type": "integer"}, "authority": TEXT3}}
+RECOGNITION = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["country", "outcome", "reason", "on", "agreement", "destination_standard",
+                 "units_required", "units_covered", "not_covered"],
+    "properties": {
+        "country": {"type": "string", "description": "destination country, ISO 3166-1 alpha-2"},
+        "outcome": {"type": "string", "enum": ["full", "partial", "none"]},
+        "reason": {"type": ["string", "null"], "enum": ["in_force", "suspended", "withdrawn", "expired", "not_yet", None],
+                   "description": "for outcome none: why (in_force means the agreement applies but no unit is covered)"},
+        "on": {"type": "string", "format": "date"},
+        "agreement": {"type": "object", "additionalProperties": False,
+                      "required": ["code", "version", "title", "reference", "status", "status_since"],
+                      "properties": {"code": {"type": "string"}, "version": {"type": "integer"}, "title": TEXT3,
+                                     "reference": {"type": "string"},
+                                     "status": {"type": "string", "enum": ["draft", "in_force", "suspended",
+                                                                           "withdrawn", "expired"]},
+                                     "status_since": {"type": ["string", "null"], "format": "date"}}},
+        "destination_standard": _STANDARD_REF,
+        "units_required": {"type": "integer"},
+        "units_covered": {"type": "integer"},
+        "not_covered": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["code", "title", "partly_covered_by", "gaps", "bridging"],
+            "properties": {"code": {"type": "string"}, "title": TEXT3,
+                           "partly_covered_by": {"type": "array", "items": {"type": "string"}},
+                           "gaps": {"type": "array", "items": TEXT3},
+                           "bridging": {"oneOf": [{"type": "null"}, TEXT3]}}}},
     },
 }
 
@@ -91,5 +131,6 @@ def document() -> dict:
                 "responses": {"200": {"description": "Key set", **_json("#/components/schemas/KeySet")}}}},
         },
         "components": {"schemas": {"Verification": VERIFICATION, "Certificate": CERTIFICATE,
-                                   "Error": ERROR, "KeySet": KEYSET}},
+                                   "Error": ERROR, "KeySet": KEYSET,
+                                   "Recognition": RECOGNITION}},
     }

@@ -9,6 +9,7 @@ from skills_cert.auth.access import public
 from skills_cert.certificates.worker import lookup_limit
 from skills_cert.errors import render_error
 from skills_cert.extensions import csrf, db, limiter
+from skills_cert.services import recognition
 from skills_cert.services.certificates import find_by_number_and_birth, token_of
 from skills_cert.services.keys import published_keys
 from skills_cert.services.verification import Verdict, client_hash, log_verification, verify_token
@@ -44,6 +45,7 @@ def _as_json(verdict: Verdict) -> dict:
             "revoked_on": c.revoked_on.isoformat() if c.revoked_on else None,
             "revocation_reason": c.revocation_reason,
             "superseded_by": token_of(c.superseded_by) if c.superseded_by else None,
+            "recognition": [r.as_json() for r in recognition.for_certificate(db.session, c, dt.date.today())],
         }
     return {"verdict": verdict.outcome, "valid": verdict.is_valid, "signature": verdict.signature,
             "registry": registry, "certificate": body}

@@ -56,6 +56,7 @@ def _issue_certificate(app) -> str:
     from skills_cert.extensions import db
     from skills_cert.models import Role
     from skills_cert.services import (
+        agreements,
         assessments,
         candidates,
         centres,
@@ -69,10 +70,11 @@ def _issue_certificate(app) -> str:
     with app.app_context():
         upgrade()
         session = db.session
-        documents, problems = standards.read_standard_files(ROOT / "standards")
-        if problems:
-            raise RuntimeError(f"the shipped standards do not load: {problems}")
-        standards.import_documents(session, documents)
+        files = standards.read_data_files(ROOT / "standards")
+        if files.problems:
+            raise RuntimeError(f"the shipped standards do not load: {files.problems}")
+        standards.import_documents(session, files.standards)
+        agreements.import_agreements(session, files.agreements)  # the page shows recognition in Thailand
 
         def user(name: str, role: Role, full_name: str):
             return users.create_user(session, users.NewUser(name, full_name, role, PASSWORD),

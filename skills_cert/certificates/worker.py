@@ -19,6 +19,7 @@ from skills_cert.certificates.forms import LookupForm
 from skills_cert.extensions import db, limiter
 from skills_cert.models import Certificate
 from skills_cert.services import certificate_documents as documents
+from skills_cert.services import recognition
 from skills_cert.services.certificates import find_by_number_and_birth
 
 
@@ -54,8 +55,11 @@ def _by_token(token: str) -> Certificate:
 @public
 def download_page(token: str):
     certificate = _by_token(token)
-    return render_template("certificates/download.html", certificate=certificate,
-                           state=certificate.state(dt.date.today()))
+    today = dt.date.today()
+    state = certificate.state(today)
+    found = recognition.for_certificate(db.session, certificate, today) if state == "valid" else []
+    return render_template("certificates/download.html", certificate=certificate, state=state,
+                           recognitions=found)
 
 
 @bp.route("/d/<token>/certificate.pdf")

@@ -64,3 +64,24 @@ VERIFY = {
     "en": "Scan the QR code, or visit {host} and enter the certificate number, to check that "
           "this {doc} is genuine and valid.",
 }
+
+COUNTRIES = {
+    "TH": {"lo": "ປະເທດໄທ", "th": "ประเทศไทย", "en": "Thailand"},
+    "LA": {"lo": "ສປປ ລາວ", "th": "สปป.ลาว", "en": "Lao PDR"},
+    "KH": {"lo": "ກຳປູເຈຍ", "th": "กัมพูชา", "en": "Cambodia"},
+    "MM": {"lo": "ມຽນມາ", "th": "เมียนมา", "en": "Myanmar"},
+    "VN": {"lo": "ຫວຽດນາມ", "th": "เวียดนาม", "en": "Viet Nam"},
+}
+RECOGNISED = {
+    "lo": _z("ໄດ້|ຮັບ|ການ|ຮັບຮອງ|ຢູ່|{country} ເທົ່າ|ກັບ {standard} ຂອງ {authority} ຕາມ {agreement}"),
+    "th": _z("ได้รับ|การ|ยอมรับ|ใน|{country} เทียบ|เท่า {standard} ของ{authority} ตาม{agreement}"),
+    "en": "Recognised in {country} as {standard} of the {authority}, under the {agreement}",
+}
+
+
+def recognised(country: str, standard: dict, authority: dict, agreement: dict) -> dict[str, str]:
+    """The printed line for full recognition abroad, in the three languages."""
+    names = COUNTRIES.get(country, {lang: country for lang in LANGS})
+    return {lang: RECOGNISED[lang].format(country=names[lang], standard=standard[lang],
+                                          authority=authority[lang], agreement=agreement[lang])
+            for lang in LANGS}

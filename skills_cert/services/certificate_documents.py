@@ -8,11 +8,26 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
+import sqlalchemy.orm as so
+
 from skills_cert.models import Certificate
+from skills_cert.pdf import wording
 from skills_cert.pdf.certificate import CertificateView, render_certificate
+from skills_cert.services import recognition
 from skills_cert.services.certificates import verify_url
 
 TEMPLATE_VERSION = 1
+
+
+def recognition_line(certificate: Certificate) -> dict[str, str] | None:
+    """The printed recognition line: only when recognition abroad was full on the day of issue.
+    (What holds today is on the verification page; a printed line cannot change.)"""
+    session = so.object_session(certificate)
+    for found in recognition.for_certificate(session, certificate, certificate.issued_on):
+        if found.outcome == recognition.FULL:
+            return wording.recognised(found.country, found.destination_title, found.destination_authority,
+                                      found.agreement_title)
+    return None
 
 
 def certificate_view(certificate: Certificate, base_url: str) -> CertificateView:
@@ -27,13 +42,15 @@ def certificate_view(certificate: Certificate, base_url: str) -> CertificateView
         level=standard.level, standard_code=standard.code, standard_version=standard.version,
         units=tuple((code, titles[code]) for code in certificate.units),
         verify_url=verify_url(certificate, base_url), verify_host=urlsplit(base_url).netloc,
-        template_version=TEMPLATE_VERSION)
+        recognition=recognition_line(certificate), template_version=TEMPLATE_VERSION)
 
 
 def etag(certificate: Certificate) -> str:
-    """Changes whenever the PDF would: the signed facts, the photo or the template."""
+    """Changes whenever the PDF would: the signed facts, the photo, the template, or the recognition
+    line (an agreement imported or corrected after the certificate was issued)."""
     digest = hashlib.sha256(certificate.payload + certificate.signature)
     digest.update(f"t{TEMPLATE_VERSION}p{certificate.candidate.has_photo}".encode())
+    digest.update(repr(sorted((recognition_line(certificate) or {}).items())).encode())
     return digest.hexdigest()[:40]
 
 

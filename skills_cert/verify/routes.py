@@ -9,6 +9,7 @@ from skills_cert.certificates.forms import LookupForm
 from skills_cert.certificates.worker import lookup_limit
 from skills_cert.extensions import db, limiter
 from skills_cert.models import REVOCATION_REASONS
+from skills_cert.services import recognition
 from skills_cert.services.certificates import find_by_number_and_birth, token_of
 from skills_cert.services.keys import published_keys
 from skills_cert.services.verification import (
@@ -30,7 +31,8 @@ def _verdict_page(token: str, channel: str):
     verdict = verify_token(db.session, token[:MAX_TOKEN + 1], today=today)
     log_verification(db.session, verdict, channel=channel, client=_client())
     db.session.commit()
-    return render_template("verify/verdict.html", verdict=verdict, today=today,
+    found = recognition.for_certificate(db.session, verdict.certificate, today) if verdict.is_valid else []
+    return render_template("verify/verdict.html", verdict=verdict, today=today, recognitions=found,
                            revocation_reasons=REVOCATION_REASONS, superseded_token=token_of)
 
 
