@@ -1,0 +1,50 @@
+"""Driven by tests/test_crash_safety.py in a subprocess that is killed with SIGKILL at random points.
+
+    python crash_worker.py import DATABASE_URL KEY_DIR CSV_PATH ASSESSOR
+    python crash_worker.py approve DATABASE_URL KEY_DIR OFFICER_ID
+
+`import` runs the bulk import as `flask assessments import` does (one transaction). `approve`
+approves and issues every submitted assessment, one transaction each, as the approvals page does.
+"""
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from skills_cert import create_app
+
+
+def main(mode: str, database_url: str, key_dir: str, *args: str) -> None:
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
+                      "SIGNING_KEY_DIR": key_dir, "PUBLIC_BASE_URL": "https://verify.sdi.gov.la"})
+    with app.app_context():
+        from skills_cert.extensions import db
+        from skills_cert.models import Assessment, AssessmentStatus, User
+        from skills_cert.services import bulk_import, certificates
+        from skills_cert.services.users import find_user
+
+        today = dt.date.today()
+        Path(os.environ["CRASH_MARKER"]).touch()  # the app is up: the work starts now
+        if mode == "import":
+            result = bulk_import.import_results(db.session, Path(args[0]).read_bytes(),
+                                                actor=find_user(db.session, args[1]), today=today)
+            db.session.commit()
+            print(f"imported {result.imported}", flush=True)
+        elif mode == "approve":
+            officer = db.session.get(User, int(args[0]))
+            waiting = db.session.scalars(sa.select(Assessment.id).where(
+                Assessment.status == AssessmentStatus.SUBMITTED).order_by(Assessment.id)).all()
+            for assessment_id in waiting:
+                assessment = db.session.get(Assessment, assessment_id)
+                certificates.approve_and_issue(db.session, assessment, actor=officer,
+                                               expected_version=assessment.version, today=today,
+                                               key_dir=Path(key_dir), allow_key_generation=True)
+                db.session.commit()
+            print(f"approved {len(waiting)}", flush=True)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
