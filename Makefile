@@ -10,12 +10,13 @@ export FLASK_APP := skills_cert
 PO_FILES := $(wildcard skills_cert/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench serve-prod setup translations clean help
+.PHONY: run test bench security serve-prod setup translations clean help
 
 help:
 	@echo "make run         create .venv, migrate, load standards/, ensure an admin, serve on $(HOST):$(PORT)"
 	@echo "make test        the whole suite on SQLite and PostgreSQL, with browser tests in Chromium"
 	@echo "make bench       benchmarks against the libraries' floor (BENCH_ARGS=--quick for a short run)"
+	@echo "make security    bandit, pip-audit, and sqlmap against a throwaway instance on 127.0.0.1 only"
 	@echo "make serve-prod  serve with gunicorn (set SKILLS_CERT_ENV=production, DATABASE_URL, SECRET_KEY ...)"
 
 $(BIN)/python:
@@ -55,6 +56,14 @@ test: $(VENV)/.installed-test translations
 
 bench: $(VENV)/.installed-test translations
 	$(BIN)/python -m skills_cert.bench $(BENCH_ARGS)
+
+# Static analysis, known vulnerabilities, and SQL injection tried on a local instance (loopback only).
+security: $(VENV)/.installed-security translations
+	$(BIN)/python .ci/security $(SECURITY_ARGS)
+
+$(VENV)/.installed-security: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[security]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) test-artifacts test-results .pytest_cache

@@ -30,6 +30,9 @@ def create_app(config: dict | None = None) -> "Flask":
         passwords.configure(time_cost=app.config["PASSWORD_HASH_TIME_COST"],
                             memory_cost=app.config["PASSWORD_HASH_MEMORY_COST"])
 
+    from skills_cert.services.keys import check_key_dir
+
+    check_key_dir(app.config["SIGNING_KEY_DIR"], production=app.config["ENV_NAME"] == "production")
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
@@ -80,10 +83,11 @@ def register_blueprints(app: "Flask") -> None:
     from skills_cert.main import bp as main_bp
     from skills_cert.mrs import bp as mrs_bp
     from skills_cert.standards import bp as standards_bp
+    from skills_cert.stats import bp as stats_bp
     from skills_cert.verify import bp as verify_bp
 
     for bp in (main_bp, auth_bp, admin_bp, standards_bp, mrs_bp, assessments_bp, certificates_bp,
-               verify_bp, api_bp):
+               verify_bp, api_bp, stats_bp):
         app.register_blueprint(bp)
 
 

@@ -17,6 +17,9 @@ class NavItem:
 
 
 ALL_ROLES = frozenset(Role)
+# Analysts see aggregate statistics only: not even standards, which staff read for their work.
+STAFF_ROLES = ALL_ROLES - {Role.ANALYST}
+STATISTICS_READERS = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 OFFICE_AND_ASSESSORS = frozenset({Role.ADMINISTRATOR, Role.ASSESSOR, Role.CERTIFYING_OFFICER})
 
 NAV_ITEMS = (
@@ -26,11 +29,12 @@ NAV_ITEMS = (
     NavItem("certificates.index", _l("Certificates"),
             frozenset({Role.CERTIFYING_OFFICER, Role.ADMINISTRATOR})),
     NavItem("assessments.candidates", _l("Candidates"), OFFICE_AND_ASSESSORS),
-    NavItem("standards.index", _l("Standards"), ALL_ROLES),
+    NavItem("standards.index", _l("Standards"), STAFF_ROLES),
     NavItem("mrs.index", _l("Mutual recognition"), frozenset({Role.STANDARDS_OFFICER, Role.ADMINISTRATOR})),
     NavItem("admin.centres", _l("Testing centres"), frozenset({Role.ADMINISTRATOR})),
     NavItem("admin.accreditations", _l("Accreditations"), frozenset({Role.ADMINISTRATOR})),
     NavItem("admin.users", _l("Users"), frozenset({Role.ADMINISTRATOR})),
+    NavItem("stats.dashboard", _l("Statistics"), STATISTICS_READERS),
 )
 
 

@@ -13,6 +13,7 @@ PUBLIC_ENDPOINTS = {
     "main.set_language",
     "main.healthz",
     "auth.login",
+    "auth.two_factor",            # the second step of login, for a password just accepted
     "certificates.lookup",        # the holder finds their certificate: number + date of birth
     "certificates.download_page",  # the holder's personal link (an unguessable token)
     "certificates.download_pdf",

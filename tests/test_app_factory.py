@@ -27,6 +27,7 @@ def test_production_sets_secure_cookies(tmp_path):
         "ENV_NAME": "production", "SECRET_KEY": "s" * 48,
         "PUBLIC_BASE_URL": "https://cert.example.la",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
+        "SIGNING_KEY_DIR": str(tmp_path / "keys"),  # not the test instance's development keys
     })
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True

@@ -14,7 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from assessment_fixtures import build
 

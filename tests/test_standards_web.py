@@ -22,8 +22,8 @@ def officer(client, users):
     return client
 
 
-@pytest.mark.parametrize("role", list(Role))
-def test_every_role_can_browse_standards(shipped, client, users, role):
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.ANALYST])
+def test_every_staff_role_can_browse_standards(shipped, client, users, role):
     client.login(users[role].username)
     page = client.get("/standards/", headers=EN).get_data(as_text=True)
     assert "Bricklaying Level 1" in page and "LA-CON-BRL-L1" in page

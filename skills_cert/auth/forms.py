@@ -38,3 +38,21 @@ class PasswordChangeForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Change password"))
+
+
+class TwoFactorForm(FlaskForm):
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[DataRequired(message=_l("Enter the 6-digit code.")), Length(max=16)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "autocapitalize": "none", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Continue"))
+
+
+class TwoFactorConfirmForm(TwoFactorForm):
+    submit = SubmitField(_l("Turn on two-factor authentication"))
+
+
+class TwoFactorResetForm(FlaskForm):
+    submit = SubmitField(_l("Reset two-factor authentication"))

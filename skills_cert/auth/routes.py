@@ -12,10 +12,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from skills_cert.auth import bp
+from skills_cert.auth import bp, lockout, two_factor
 from skills_cert.auth.access import public
 from skills_cert.auth.forms import LoginForm, PasswordChangeForm
-from skills_cert.extensions import db
+from skills_cert.extensions import db, limiter
 from skills_cert.forms import apply_errors
 from skills_cert.services import users as user_service
 from skills_cert.services.errors import ValidationFailed
@@ -31,25 +31,36 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def start_session(user, next_url: str | None):
+    """Log *user* in on a fresh session: nothing from before the login is kept but the language,
+    and Flask-WTF makes a new CSRF token (no session fixation)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    return redirect(safe_next(next_url) or url_for("main.index"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(lockout.login_rate_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = user_service.authenticate(db.session, form.username.data, form.password.data)
-        if user is None:
-            db.session.rollback()
-            form.form_errors.append(_("The username or password is not correct."))
-        else:
-            db.session.commit()
-            lang = session.get("lang")
-            session.clear()  # a fresh session on login: no fixation
-            if lang:
-                session["lang"] = lang
-            login_user(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+        rules = lockout.policy()
+        result = user_service.authenticate(db.session, form.username.data, form.password.data,
+                                           policy=rules)
+        locked = result.locked or (result.unknown_username
+                                   and lockout.unknown_name_failed(form.username.data, rules))
+        db.session.commit()  # failures are counted even though the login is refused
+        if result.user is not None and result.user.is_totp_enabled:
+            return two_factor.ask_for_code(result.user, request.args.get("next"))
+        if result.user is not None:
+            return start_session(result.user, request.args.get("next"))
+        form.form_errors.append(lockout.failure_message(locked, rules))
     return render_template("auth/login.html", form=form)
 
 

@@ -135,7 +135,10 @@ def _form_error(form, exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
         apply_errors(form, exc)
     else:
+        # Also as a message on the page: when the certificate is no longer valid (someone else
+        # revoked or replaced it meanwhile) its forms are not shown, and their errors with them.
         form.form_errors.append(str(exc))
+        flash(str(exc), "error")
 
 
 @bp.route("/sessions/<int:session_id>/certificates.zip")

@@ -19,6 +19,7 @@ class Role(enum.Enum):
     STANDARDS_OFFICER = "standards_officer"
     ASSESSOR = "assessor"
     CERTIFYING_OFFICER = "certifying_officer"
+    ANALYST = "analyst"  # read-only: the statistics dashboard, never personal data
 
     @property
     def label(self) -> str:
@@ -30,6 +31,7 @@ ROLE_LABELS = {
     Role.STANDARDS_OFFICER: _l("Standards officer"),
     Role.ASSESSOR: _l("Assessor"),
     Role.CERTIFYING_OFFICER: _l("Certifying officer"),
+    Role.ANALYST: _l("Statistics analyst"),
 }
 
 
@@ -49,9 +51,21 @@ class User(UserMixin, db.Model):
     created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_login_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
+    # Consecutive failed logins; reaching the limit sets locked_until (see services.users).
+    failed_login_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    locked_until: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
+    # Base32 TOTP secret: pending while totp_enabled_at is None, in force once confirmed.
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    totp_enabled_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
+    # The last accepted TOTP time step, so that one code cannot be used twice.
+    totp_last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_totp_enabled(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

@@ -30,7 +30,7 @@ from skills_cert.models import (
 )
 from skills_cert.mrs import bp
 from skills_cert.mrs import forms as f
-from skills_cert.navigation import ALL_ROLES
+from skills_cert.navigation import STAFF_ROLES
 from skills_cert.services import agreements as service
 from skills_cert.services import benchmarking, similarity
 from skills_cert.services.errors import InvalidState, NotAllowed, ValidationFailed
@@ -38,7 +38,7 @@ from skills_cert.standards.labels import COUNTRY_NAMES, SECTOR_NAMES
 from skills_cert.standards_data.agreements import document_of
 from skills_cert.standards_data.files import dump_yaml
 
-READERS = tuple(ALL_ROLES)
+READERS = tuple(STAFF_ROLES)  # not analysts: they see statistics only
 EDITORS = service.EDITORS
 SERVICE_ERRORS = (ValidationFailed, InvalidState, NotAllowed)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
@@ -72,17 +73,86 @@ def create_user(session: so.Session, data: NewUser, *, min_password_length: int,
     return user
 
 
-def authenticate(session: so.Session, username: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None; never says which part failed."""
+@dataclass(frozen=True)
+class LockoutPolicy:
+    """After *max_failures* failed logins in a row an account is locked for *duration*."""
+
+    max_failures: int = 5
+    duration: dt.timedelta = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """What a login attempt gave. *user* is set only when it may go on (to its second factor)."""
+
+    user: User | None = None
+    locked: bool = False
+    unknown_username: bool = False
+
+
+def is_locked(user: User, now: dt.datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def record_login_failure(session: so.Session, user: User, now: dt.datetime,
+                         policy: LockoutPolicy) -> bool:
+    """Count a failed password or code; lock the account at the limit. True if now locked."""
+    if user.locked_until is not None and user.locked_until <= now:
+        user.failed_login_count = 0  # the previous lock has run out: start counting afresh
+        user.locked_until = None
+    session.flush()
+    # Incremented in SQL, so that simultaneous attempts are all counted.
+    user.failed_login_count = User.failed_login_count + 1
+    session.flush()
+    session.refresh(user, ["failed_login_count"])
+    if user.failed_login_count >= policy.max_failures:
+        user.locked_until = now + policy.duration
+        session.flush()
+        audit.record(session, actor=None, action="user.lock", object_type="user",
+                     object_id=user.id, changes={"failures": user.failed_login_count,
+                                                 "until": user.locked_until.isoformat()})
+        return True
+    return False
+
+
+def record_login_success(session: so.Session, user: User, now: dt.datetime) -> None:
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = now
+    session.flush()
+
+
+def authenticate(session: so.Session, username: str, password: str, *,
+                 now: dt.datetime | None = None,
+                 policy: LockoutPolicy = LockoutPolicy()) -> LoginResult:
+    """Check a username and password; never says which part failed.
+
+    Failures are counted per account and lock it for a while at the policy's limit; a locked
+    account is refused even with the right password. The caller commits in every case, so that
+    failures are kept. The password is hashed in every case, so that timing reveals nothing.
+    """
+    now = now or utcnow()
     user = find_user(session, username)
-    ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or not user.is_active:
-        return None
+    if user is None or not user.is_active:
+        verify_password(None, password)
+        return LoginResult(unknown_username=True)
+    if is_locked(user, now):
+        verify_password(None, password)
+        return LoginResult(locked=True)
+    if not verify_password(user.password_hash, password):
+        return LoginResult(locked=record_login_failure(session, user, now, policy))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
+    if not user.is_totp_enabled:
+        record_login_success(session, user, now)
+    return LoginResult(user=user)
+
+
+def unlock(session: so.Session, user: User, *, actor) -> None:
+    user.failed_login_count = 0
+    user.locked_until = None
     session.flush()
-    return user
+    audit.record(session, actor=actor, action="user.unlock", object_type="user", object_id=user.id)
 
 
 def change_password(

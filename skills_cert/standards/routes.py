@@ -21,7 +21,7 @@ from skills_cert.models import (
     Standard,
     Unit,
 )
-from skills_cert.navigation import ALL_ROLES
+from skills_cert.navigation import STAFF_ROLES
 from skills_cert.services import standards as service
 from skills_cert.services.errors import InvalidState, NotAllowed, ValidationFailed
 from skills_cert.standards import bp
@@ -32,7 +32,7 @@ from skills_cert.standards_data.document import document_of
 from skills_cert.standards_data.files import dump_yaml
 
 EDITORS = service.STANDARDS_EDITORS
-READERS = tuple(ALL_ROLES)
+READERS = tuple(STAFF_ROLES)  # not analysts: they see statistics only
 
 
 def _load(standard_id: int) -> Standard:
