@@ -14,9 +14,12 @@ def test_quick_benchmark_writes_its_figures(tmp_path, capsys, browser_type_launc
     output = tmp_path / "results.json"
     assert main(["--quick", "--output", str(output)]) == 0
     results = json.loads(output.read_text())
-    pdf, *pages = results["benchmarks"]
+    pdf = results["benchmarks"][0]
+    pages = [row for row in results["benchmarks"] if "language" in row]
+    verification = [row for row in results["benchmarks"] if "verification" in row]
     assert pdf["certificates_per_second"] > 0 and pdf["floor_pages_per_second"] > 0
     assert [page["language"] for page in pages] == ["th", "lo"]
+    assert len(verification) == 2 and all(row["verification"]["errors"] == 0 for row in verification)
     for page in pages:
         assert page["by_type"]["document"]["requests"] == 1 and page["by_type"]["font"]["requests"] > 0
         assert page["total_bytes"] > page["floor_bytes"] > 0
@@ -49,3 +52,20 @@ def test_the_floor_page_is_a_real_pdf_with_the_same_qr():
     page = pypdfium2.PdfDocument(bare_page(view))[0]
     codes = zxingcpp.read_barcodes(page.render(scale=150 / 72).to_pil())
     assert [c.text for c in codes] == [view.verify_url]
+
+
+def test_verification_throughput_on_tiny_registries():
+    """The gunicorn benchmark end to end on registries of 20 and 60 seeded certificates: the real
+    commands seed them, every sampled link verifies as genuine, and every figure is there."""
+    from skills_cert.bench import verify_throughput
+
+    rows = verify_throughput.run(sizes=(20, 60), seconds=0.6, rounds=1, concurrency=2, workers=1)
+    names = [row["name"] for row in rows]
+    assert names == ["verification page (HTML), 60 certificates", "API verify (JSON), 60 certificates",
+                     "HTML verify p50 latency, 60 vs 20", "API verify p50 latency, 60 vs 20"]
+    for row in rows[:2]:
+        assert row["verification"]["requests"] > 0 and row["verification"]["errors"] == 0
+        assert row["bare"]["requests"] > 0 and row["bare"]["errors"] == 0
+        assert row["verification"]["p99_ms"] >= row["verification"]["p50_ms"] > 0
+        assert row["response_bytes"] > 1000
+    assert all(row["ratio"] > 0 for row in rows)

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from skills_cert.bench import page_weight, pdf
+from skills_cert.bench import page_weight, pdf, verify_throughput
 
 
 def _attempt(name: str, func, *args, **kwargs) -> list[dict]:
@@ -21,12 +21,19 @@ def _attempt(name: str, func, *args, **kwargs) -> list[dict]:
     return rows if isinstance(rows, list) else [rows]
 
 
+# Registry sizes (small, large), seconds of load per target, interleaved rounds.
+QUICK_VERIFY = {"sizes": (200, 2_000), "seconds": 2.0, "rounds": 1}
+FULL_VERIFY = {"sizes": (10_000, 1_000_000), "seconds": 15.0, "rounds": 3}
+
+
 def run(quick: bool) -> dict:
     started = time.time()
     results = {"mode": "quick" if quick else "full", "python": platform.python_version(),
                "machine": platform.machine(), "benchmarks": []}
     results["benchmarks"] += _attempt("certificate PDF rendering (one core)", pdf.run,
                                       count=20 if quick else 200)
+    results["benchmarks"] += _attempt("verification throughput (gunicorn)", verify_throughput.run,
+                                      **(QUICK_VERIFY if quick else FULL_VERIFY))
     results["benchmarks"] += _attempt("verify page weight", page_weight.run,
                                       ("th", "lo") if quick else ("th", "lo", "en"))
     results["seconds"] = round(time.time() - started, 1)

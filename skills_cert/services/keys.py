@@ -113,9 +113,6 @@ def published_keys(session: so.Session) -> dict[str, signing.PublishedKey]:
                                    row.valid_until, row.status) for row in rows}
 
 
-# NOTE (performance session): this block was accidentally overwritten while editing
-# published_keys above and has been rebuilt from tests/test_keys_startup.py; the security
-# session should compare it with its own version.
 logger = logging.getLogger(__name__)
 
 

@@ -22,7 +22,7 @@ from typing import Iterable
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from skills_cert.models import Agreement, AgreementStatus, Relation, Standard, StandardMapping
+from skills_cert.models import Agreement, AgreementStatus, Relation, Standard, StandardMapping, Unit, UnitMapping
 from skills_cert.models.standard import Text3
 
 FULL, PARTIAL, NONE = "full", "partial", "none"
@@ -180,10 +180,15 @@ def mappings_for(session: so.Session, standard_id: int) -> list[StandardMapping]
         sa.select(StandardMapping)
         .join(Agreement)
         .where(StandardMapping.origin_standard_id == standard_id, Agreement.status != AgreementStatus.DRAFT)
-        .options(so.selectinload(StandardMapping.units),
+        # Only the columns recognition reads: the units' long texts (application, evidence,
+        # conditions) and the mappings' justifications cost more to decode than the rest together.
+        .options(so.selectinload(StandardMapping.units).load_only(
+                     UnitMapping.position, UnitMapping.origin_units, UnitMapping.destination_units,
+                     UnitMapping.relation, UnitMapping.gap),
                  so.joinedload(StandardMapping.agreement).selectinload(Agreement.events),
                  so.joinedload(StandardMapping.destination).joinedload(Standard.authority),
-                 so.joinedload(StandardMapping.destination).selectinload(Standard.units))
+                 so.joinedload(StandardMapping.destination).selectinload(Standard.units).load_only(
+                     Unit.position, Unit.code, Unit.title, Unit.is_core))
         .order_by(Agreement.effective_from.desc(), Agreement.version.desc())).unique())
 
 
