@@ -50,6 +50,25 @@ def _kill_at_random(app, rng: random.Random, work_seconds: float, *args) -> str:
     return "finished"
 
 
+def _kill_after_commits(app, commits: int, extra: float, *args) -> str:
+    """Start the worker and SIGKILL it after it reports *commits* committed transactions (plus a
+    random instant, so the kill lands anywhere in the next one); 'killed' or 'finished'."""
+    process = _spawn(app, *args)
+    seen = 0
+    for line in process.stdout:
+        seen += line.startswith(b"committed")
+        if seen >= commits:
+            break
+    time.sleep(extra)
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        return "killed"
+    _out, err = process.communicate()
+    assert process.returncode == 0, err.decode()[-2000:]
+    return "finished"
+
+
 def _consistent(app, items_per_row: int) -> dict:
     from skills_cert.extensions import db
     from skills_cert.services.audit import verify_chain
@@ -113,7 +132,8 @@ def test_kill_during_import_and_approvals_leaves_a_consistent_database(app, tmp_
         state = _consistent(app, items)
     assert state["results"] == ROWS * items
     for _ in range(KILLS):  # then approvals and issuance, killed part-way, resumed by the next run
-        outcomes.append(_kill_at_random(app, rng, 3.0, "approve", setup.officer.id))
+        outcomes.append(_kill_after_commits(app, rng.randint(1, ROWS // (KILLS + 1)), rng.uniform(0, 0.02),
+                                            "approve", setup.officer.id))
         state = _consistent(app, items)
     process = _spawn(app, "approve", setup.officer.id)  # finish the rest
     assert process.wait(timeout=240) == 0, process.stderr.read().decode()[-2000:]

@@ -43,6 +43,7 @@ def main(mode: str, database_url: str, key_dir: str, *args: str) -> None:
                                                expected_version=assessment.version, today=today,
                                                key_dir=Path(key_dir), allow_key_generation=True)
                 db.session.commit()
+                print("committed", flush=True)  # the test kills after a random number of these
             print(f"approved {len(waiting)}", flush=True)
 
 
