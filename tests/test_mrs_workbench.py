@@ -135,7 +135,8 @@ def test_an_agreement_is_created_mapped_and_put_in_force(shipped, officer, users
         agreement = db.session.get(Agreement, agreement_id)
         assert agreement.status is AgreementStatus.IN_FORCE
         entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.object_type == "mrs_agreement",
-                                                                 AuditEntry.object_id == str(agreement_id))).all()
+                                                                 AuditEntry.object_id == str(agreement_id))
+                                     .order_by(AuditEntry.id)).all()
         assert [e.action for e in entries] == ["mrs_agreement.create", "mrs_agreement.in_force"]
         assert entries[-1].actor_id == users[Role.STANDARDS_OFFICER].id
     # Frozen now: a unit mapping can no longer change.
