@@ -180,7 +180,7 @@ def _load(browser, url: str, locale: str, screenshot: Path | None) -> list[dict]
                                             "done": False}
 
         def received(event):
-            request = requests.get(event["requestId"])
+            request = requests.get(event["requestId"])  # nosec B113 - a dict of CDP requests, not HTTP
             if request is not None:
                 request["type"] = event.get("type", request["type"])
                 request["status"] = event["response"]["status"]
@@ -189,13 +189,13 @@ def _load(browser, url: str, locale: str, screenshot: Path | None) -> list[dict]
                     "content-encoding", "")
 
         def finished(event):
-            request = requests.get(event["requestId"])
+            request = requests.get(event["requestId"])  # nosec B113 - a dict of CDP requests, not HTTP
             if request is not None:
                 request["bytes"] = int(event["encodedDataLength"])
                 request["done"] = True
 
         def failed(event):
-            request = requests.get(event["requestId"])
+            request = requests.get(event["requestId"])  # nosec B113 - a dict of CDP requests, not HTTP
             if request is not None:
                 request["bytes"], request["done"], request["failed"] = 0, True, event.get("errorText", "")
 

@@ -55,7 +55,7 @@ def load_yaml(path: Path, label: str) -> tuple[object | None, list[Problem]]:
     except OSError as exc:
         return None, [Problem(label, "", _("cannot read the file: %(reason)s", reason=exc.strerror))]
     try:
-        return yaml.load(text, Loader=StrictLoader), []  # noqa: S506 - StrictLoader is safe
+        return yaml.load(text, Loader=StrictLoader), []  # noqa: S506  # nosec B506 - StrictLoader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _("line %(line)d, column %(column)d", line=mark.line + 1, column=mark.column + 1) if mark else ""
