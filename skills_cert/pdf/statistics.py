@@ -1,5 +1,5 @@
 """The statistics report: A4 landscape, in one language, one table per figure, running over as
-many pages as needed. Drawn with the benchmarking report's page and table machinery, so Lao and
+many pages as needed. Drawn with the shared report machinery (`pdf.report`), so Lao and
 Thai text is shaped the same way as on certificates."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from skills_cert.pdf import text
-from skills_cert.pdf.benchmarking import _Report, _Table
 from skills_cert.pdf.layout import MM
+from skills_cert.pdf.report import Report, Table
 
 Section = tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...], str]  # title, heads, rows, note
 
@@ -31,7 +31,7 @@ def _fractions(columns: int) -> tuple[float, ...]:
 
 def render_statistics(view: StatisticsView) -> bytes:
     text.register_fonts()
-    report = _Report(view)
+    report = Report(view)
     report.canvas.setCreator("skills_cert statistics report")
     report.heading(view.title, 16)
     report.paragraph(view.subtitle, 10)
@@ -42,7 +42,7 @@ def render_statistics(view: StatisticsView) -> bytes:
         if note:
             report.paragraph(note, 8)
         if rows:
-            _Table(report, heads, _fractions(len(heads))).rows(rows)
+            Table(report, heads, _fractions(len(heads))).rows(rows)
         else:
             report.paragraph(view.empty, 9)
     return report.finish()
