@@ -1,8 +1,15 @@
-"""Engine settings per database: SQLite gets WAL, a busy timeout and enforced foreign keys."""
+"""Engine settings per database: SQLite gets WAL, a busy timeout and enforced foreign keys.
+
+Every commit is durable (synchronous=FULL on SQLite, PostgreSQL's default synchronous_commit),
+except where `relax_durability` says otherwise for one transaction.
+"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+_RELAXED = "skills_cert.relaxed_sync"
 
 
 def contains(column, text: str):
@@ -23,3 +30,27 @@ def configure_engine(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+
+    @sa.event.listens_for(engine, "checkin")
+    def _restore_durability(dbapi_connection, record):
+        if record is not None and record.info.pop(_RELAXED, False):
+            dbapi_connection.execute("PRAGMA synchronous=FULL")
+
+
+def relax_durability(session: so.Session) -> None:
+    """Let the current transaction's commit return before it reaches the disk.
+
+    Only for rows whose loss after a power cut or an operating-system crash is acceptable: the
+    verification log, written on every public verification, where an fsync per request would cost
+    more than the rest of the request together. The database stays consistent either way, and an
+    application crash loses nothing: PostgreSQL still writes the commit (synchronous_commit off for
+    this transaction only, at most about three wal_writer_delay of commits are at risk), and SQLite
+    in WAL mode with synchronous=NORMAL has it in the WAL (reset to FULL when the connection goes
+    back to the pool). Call it before the transaction's first write.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        connection.connection._connection_record.info[_RELAXED] = True

@@ -214,3 +214,28 @@ def test_a_new_standard_version_is_not_recognised_until_it_is_mapped(shipped):
     assert v1.status is StandardStatus.SUPERSEDED
     assert _recognise("LA-CON-BRL-L1", version=2) == []
     assert _recognise("LA-CON-BRL-L1", version=1)[0].outcome == FULL
+
+
+
+def test_cached_answers_never_outlive_a_status_change(shipped):
+    """Answers are cached per standard version and units, keyed by the MRS stamp: the second
+    question costs one small query, and a suspension is seen at once."""
+    from types import SimpleNamespace
+
+    import sqlalchemy as sa
+
+    from skills_cert.extensions import db
+    from skills_cert.services import agreements, recognition
+    from skills_cert.services.standards import find_standard
+
+    standard = find_standard(db.session, "LA-CON-BRL-L1", 1)
+    certificate = SimpleNamespace(standard_id=standard.id, units=[u.code for u in standard.units])
+    assert [r.outcome for r in recognition.for_certificate(db.session, certificate, TODAY)] == ["full"]
+    statements = []
+    sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert [r.outcome for r in recognition.for_certificate(db.session, certificate, TODAY)] == ["full"]
+    assert len(statements) == 1 and "mrs_agreement_events" in statements[0]
+    agreements.change_status(db.session, _agreement(), AgreementStatus.SUSPENDED, on=TODAY, reason="Review",
+                             actor=_officer(shipped))
+    found = recognition.for_certificate(db.session, certificate, TODAY)
+    assert [(r.outcome, r.reason) for r in found] == [("none", "suspended")]

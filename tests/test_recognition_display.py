@@ -85,6 +85,10 @@ def test_suspending_the_agreement_changes_recognition_not_validity(app, client, 
 
     officer = make_user(app, Role.STANDARDS_OFFICER)
     today = dt.date.today()
+    # Asked once before the change, so that a cached answer would be there to go stale.
+    assert "recognition-full" in client.get(verify_path(app, certs[1]), headers=EN).get_data(as_text=True)
+    assert client.get(f"/api/v1/verify/{_token(app, certs[1])}").get_json()[
+        "certificate"]["recognition"][0]["outcome"] == "full"
     with app.app_context():
         agreement = db.session.scalar(sa.select(Agreement).where(Agreement.code == "MRS-LA-TH-CON"))
         agreements.change_status(db.session, agreement, AgreementStatus.SUSPENDED, on=today,
@@ -143,14 +147,15 @@ def test_the_pdf_names_the_thai_standard_only_when_recognition_was_full_at_issue
 
 def test_the_pdf_etag_follows_the_recognition_line(app, client, certs):
     from skills_cert.extensions import db
-    from skills_cert.services import certificate_documents
+    from skills_cert.services import agreements, certificate_documents
 
     with app.app_context():
         certificate = db.session.get(Certificate, certs[1])
         before = certificate_documents.etag(certificate)
         agreement = db.session.scalar(sa.select(Agreement).where(Agreement.code == "MRS-LA-TH-CON"))
-        agreement.effective_from = certificate.issued_on + dt.timedelta(days=1)  # not yet in force at issue
-        db.session.flush()
+        officer = db.session.get(User, make_user(app, Role.STANDARDS_OFFICER).id)
+        agreements.change_status(db.session, agreement, AgreementStatus.SUSPENDED, on=certificate.issued_on,
+                                 reason="Review", actor=officer)  # suspended on the day of issue
         assert certificate_documents.recognition_line(certificate) is None
         assert certificate_documents.etag(certificate) != before
         db.session.rollback()

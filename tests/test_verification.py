@@ -127,3 +127,31 @@ def test_verdict_in_lao_and_thai(app, client, certs):
     for locale in ("lo", "th"):
         page = client.get(verify_path(app, certs[1]), headers={"Accept-Language": locale}).get_data(as_text=True)
         assert translated(app, locale, "Genuine and valid") in page
+
+
+def _durability(connection) -> str:
+    if connection.dialect.name == "sqlite":
+        return {0: "off", 1: "normal", 2: "full", 3: "extra"}[connection.exec_driver_sql("PRAGMA synchronous").scalar()]
+    return connection.exec_driver_sql("SHOW synchronous_commit").scalar()
+
+
+def test_only_the_verification_event_commit_is_relaxed(app, client, certs):
+    """The verification log does not wait for the disk; nothing else ever inherits that."""
+    from skills_cert.database import relax_durability
+
+    with app.app_context():
+        db.engine.dispose()  # one connection in the pool from here on: the one used below
+        with db.engine.connect() as connection:
+            normal = _durability(connection)
+        assert normal in ("full", "on")
+        relax_durability(db.session)
+        assert _durability(db.session.connection()) in ("normal", "off")
+        db.session.commit()
+        db.session.close()
+        assert db.engine.pool.checkedin() == 1
+        with db.engine.connect() as connection:
+            assert _durability(connection) == normal
+    client.get(verify_path(app, certs[1]))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(VerificationEvent.id))) == 1
+        assert _durability(db.session.connection()) == normal

@@ -53,10 +53,11 @@ def _as_json(verdict: Verdict) -> dict:
 
 def _respond(token: str):
     verdict = verify_token(db.session, token[:2001], today=dt.date.today())
+    body = _as_json(verdict)  # before the commit, which would expire the rows it reads
     log_verification(db.session, verdict, channel="api", client=client_hash(
         request.remote_addr or "-", current_app.config["SECRET_KEY"], dt.date.today()))
     db.session.commit()
-    return jsonify(_as_json(verdict))
+    return jsonify(body)
 
 
 @bp.route("/verify/<path:token>")

@@ -16,13 +16,15 @@ stays valid; the two life cycles are separate.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from skills_cert.models import Agreement, AgreementStatus, Relation, Standard, StandardMapping, Unit, UnitMapping
+from skills_cert.models import Agreement, AgreementEvent, AgreementStatus, Relation, Standard, StandardMapping, Unit, UnitMapping
 from skills_cert.models.standard import Text3
 
 FULL, PARTIAL, NONE = "full", "partial", "none"
@@ -232,8 +234,54 @@ def _since(agreement: Agreement, on: dt.date) -> dt.date | None:
 
 
 
+def mrs_stamp(session: so.Session) -> tuple:
+    """What changes whenever recognition could: agreements that are not drafts are frozen, so only
+    their status events (appended, never edited) change the answer. One small aggregate query."""
+    return tuple(session.execute(sa.select(sa.func.count(AgreementEvent.id), sa.func.max(AgreementEvent.id),
+                                           sa.func.max(AgreementEvent.recorded_at))).one())
+
+
+class _Cache:
+    """The most recently used answers, per process, keyed by the MRS stamp: a status change in
+    any worker changes the stamp every worker reads, so no answer outlives the data it came from."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[tuple, tuple[Recognition, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[Recognition, ...] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, value: tuple[Recognition, ...]) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_cache = _Cache(1024)
+
+
 def for_certificate(session: so.Session, certificate, on: dt.date) -> list[Recognition]:
-    """Recognition of a certificate's achieved units abroad on *on*, strongest first."""
-    found = recognitions(session, certificate.standard_id, certificate.units, on)
-    order = {FULL: 0, PARTIAL: 1, NONE: 2}
-    return sorted(found, key=lambda r: (order[r.outcome], r.country, r.destination_code))
+    """Recognition of a certificate's achieved units abroad on *on*, strongest first.
+
+    Certificates of one standard version mostly record the same units, so the answer is cached
+    per (standard version, achieved units, day) for as long as the MRS stamp does not change."""
+    key = (mrs_stamp(session), certificate.standard_id, tuple(sorted(certificate.units)), on)
+    found = _cache.get(key)
+    if found is None:
+        order = {FULL: 0, PARTIAL: 1, NONE: 2}
+        found = tuple(sorted(recognitions(session, certificate.standard_id, certificate.units, on),
+                             key=lambda r: (order[r.outcome], r.country, r.destination_code)))
+        _cache.put(key, found)
+    return list(found)

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from skills_cert import signing
-from skills_cert.models import Certificate, VerificationEvent
+from skills_cert.database import relax_durability
+from skills_cert.models import Certificate, Standard, Unit, VerificationEvent
 from skills_cert.services.keys import published_keys
 
 
@@ -39,7 +40,10 @@ def verify_token(session: so.Session, token: str, *, today: dt.date) -> Verdict:
         return Verdict("altered", "invalid", None, None)
     if check.outcome == "unknown_key":
         return Verdict("unknown_key", "unknown_key", None, None)
-    certificate = session.scalar(sa.select(Certificate).where(Certificate.public_id == check.facts.public_id))
+    certificate = session.scalar(sa.select(Certificate).where(Certificate.public_id == check.facts.public_id)
+                                 .options(so.joinedload(Certificate.standard).joinedload(Standard.authority),
+                                          so.selectinload(Certificate.standard, Standard.units).load_only(
+                                              Unit.position, Unit.code, Unit.title)))
     if check.outcome == "compromised_key":
         return Verdict("compromised_key", "compromised_key", certificate, check.facts)
     if certificate is None:
@@ -61,6 +65,9 @@ def client_hash(address: str, secret: str, day: dt.date) -> str:
 
 
 def log_verification(session: so.Session, verdict: Verdict, *, channel: str, client: str) -> None:
+    """Add the verification event. Its transaction must carry nothing else: its commit is not
+    waited for on disk (see `relax_durability`), as the log is written on every public request."""
+    relax_durability(session)
     session.add(VerificationEvent(certificate_id=verdict.certificate.id if verdict.certificate else None,
                                   verdict=verdict.outcome, channel=channel, client_hash=client))
     session.flush()

@@ -29,11 +29,14 @@ def _client() -> str:
 def _verdict_page(token: str, channel: str):
     today = dt.date.today()
     verdict = verify_token(db.session, token[:MAX_TOKEN + 1], today=today)
+    found = recognition.for_certificate(db.session, verdict.certificate, today) if verdict.is_valid else []
+    # Rendered before the event is committed: a commit expires the loaded rows, which the page
+    # would otherwise load again one by one.
+    page = render_template("verify/verdict.html", verdict=verdict, today=today, recognitions=found,
+                           revocation_reasons=REVOCATION_REASONS, superseded_token=token_of)
     log_verification(db.session, verdict, channel=channel, client=_client())
     db.session.commit()
-    found = recognition.for_certificate(db.session, verdict.certificate, today) if verdict.is_valid else []
-    return render_template("verify/verdict.html", verdict=verdict, today=today, recognitions=found,
-                           revocation_reasons=REVOCATION_REASONS, superseded_token=token_of)
+    return page
 
 
 @bp.route("/v/<path:token>")
