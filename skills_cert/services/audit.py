@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -25,7 +26,7 @@ def _plain(value):
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
-def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
+def entry_hash(prev_hash: str, entry: AuditEntry | SimpleNamespace) -> str:
     payload = {
         "at": entry.at.isoformat(),
         "actor": entry.actor_id,
@@ -68,14 +69,13 @@ def record_many(session: so.Session, *, actor, action: str, object_type: str,
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     prev = session.scalar(sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
     rows = []
-    for object_id, changes in entries:
-        entry = AuditEntry(at=utcnow(), actor_id=getattr(actor, "id", None), action=action,
-                           object_type=object_type, object_id=str(object_id),
-                           changes=_plain(changes or {}), prev_hash=prev)
-        entry.hash = prev = entry_hash(entry.prev_hash, entry)
-        rows.append({column: getattr(entry, column) for column in
-                     ("at", "actor_id", "action", "object_type", "object_id", "changes", "prev_hash", "hash")})
-    session.execute(sa.insert(AuditEntry), rows)
+    actor_id = getattr(actor, "id", None)
+    for object_id, changes in entries:  # plain rows, not ORM objects: there may be 100,000
+        row = {"at": utcnow(), "actor_id": actor_id, "action": action, "object_type": object_type,
+               "object_id": str(object_id), "changes": _plain(changes or {}), "prev_hash": prev}
+        row["hash"] = prev = entry_hash(prev, SimpleNamespace(**row))
+        rows.append(row)
+    session.execute(sa.insert(AuditEntry.__table__), rows)
 
 
 @dataclass(frozen=True)

@@ -149,8 +149,7 @@ def _validate(session, header, reader, *, actor, today, result) -> list[_Row]:
                                            "one column per checklist item.", columns=", ".join(FIXED_COLUMNS))))
         return []
     contexts: dict[str, _Context | str] = {}
-    seen: dict[tuple, int] = {}
-    rows: list[_Row] = []
+    records: list[tuple[int, _Context, dict]] = []
     for line, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
@@ -164,10 +163,34 @@ def _validate(session, header, reader, *, actor, today, result) -> list[_Row]:
         if isinstance(context, str):
             result.errors.append(RowError(line, context))
             continue
-        row = _check_row(session, context, record, line, seen, result)
+        record["id_number"] = record["id_number"].replace(" ", "").replace("-", "").upper()
+        records.append((line, context, record))
+    people = _candidates(session, [record for _line, _context, record in records])
+    seen: dict[tuple, int] = {}
+    rows: list[_Row] = []
+    for line, context, record in records:
+        row = _check_row(context, record, people.get((record["id_type"], record["id_number"])),
+                         line, seen, result)
         if row is not None:
             rows.append(row)
+    result.errors.sort(key=lambda error: error.line)
     return rows
+
+
+def _candidates(session: so.Session, records: list[dict]) -> dict[tuple[str, str], Candidate]:
+    """The registered candidates the rows name, by (document type, number): a query per thousand
+    numbers, not one per row."""
+    wanted: dict[str, set[str]] = {}
+    for record in records:
+        wanted.setdefault(record["id_type"], set()).add(record["id_number"])
+    found: dict[tuple[str, str], Candidate] = {}
+    for id_type, numbers in wanted.items():  # by type: the unique index is (id_type, id_number)
+        numbers = sorted(numbers)
+        for start in range(0, len(numbers), BATCH):
+            for candidate in session.scalars(sa.select(Candidate).where(
+                    Candidate.id_type == id_type, Candidate.id_number.in_(numbers[start:start + BATCH]))):
+                found[(candidate.id_type, candidate.id_number)] = candidate
+    return found
 
 
 def _context(session, contexts, raw_session: str, header, actor, today):
@@ -186,14 +209,13 @@ def _context(session, contexts, raw_session: str, header, actor, today):
     return contexts[raw_session]
 
 
-def _check_row(session, context: _Context, record: dict, line: int, seen: dict, result) -> _Row | None:
+def _check_row(context: _Context, record: dict, candidate: Candidate | None, line: int, seen: dict,
+               result) -> _Row | None:
     problems = []
     if record["standard"] != context.label:
         problems.append(_("Test session %(id)d tests %(expected)s, not %(given)s.",
                           id=context.test_session.id, expected=context.label, given=record["standard"] or "-"))
-    number = record["id_number"].replace(" ", "").replace("-", "").upper()
-    candidate = session.scalar(sa.select(Candidate).where(
-        Candidate.id_type == record["id_type"], Candidate.id_number == number))
+    number = record["id_number"]
     if candidate is None:
         document = {"national_id": _("National ID card"), "passport": _("Passport")}.get(
             record["id_type"], record["id_type"] or "-")
@@ -261,7 +283,7 @@ def _write(session: so.Session, rows: list[_Row], *, actor: User) -> None:
             })
             trail.append((row.assessment.id, {"line": row.line, "outcome": outcome.value,
                                               "achieved_units": list(decision.achieved_units)}))
-        session.execute(sa.insert(ItemResult), results)
+        session.execute(sa.insert(ItemResult.__table__), results)
         session.execute(_UPDATE, updates)
         audit.record_many(session, actor=actor, action="assessment.import", object_type="assessment",
                           entries=trail)

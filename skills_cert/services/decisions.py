@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 from flask_babel import gettext as _
@@ -80,6 +81,25 @@ class GuidelineRules:
     items: tuple[ItemSpec, ...]
     scoring: ScoringSpec | None
     electives_required: int
+
+    @cached_property
+    def items_by_criterion(self) -> Mapping[str, tuple[str, ...]]:
+        """Each criterion's checklist items, in checklist order (asked for on every decision)."""
+        found: dict[str, list[str]] = {}
+        for item in self.items:
+            for ref in item.criteria:
+                found.setdefault(ref, []).append(item.code)
+        return _frozen({ref: tuple(codes) for ref, codes in found.items()})
+
+    @cached_property
+    def critical_items(self) -> Mapping[str, tuple[tuple[ItemSpec, str], ...]]:
+        """Per unit, the items that evidence one of its critical criteria, with those criteria."""
+        found = {}
+        for unit in self.units:
+            critical = {c.ref for c in unit.criteria if c.critical}
+            found[unit.code] = tuple((item, ", ".join(r for r in item.criteria if r in critical))
+                                     for item in self.items if critical.intersection(item.criteria))
+        return _frozen(found)
 
 
 def rules_from_document(doc: dict) -> GuidelineRules:
@@ -225,15 +245,15 @@ def _safety_check(rules: GuidelineRules, evidence: Evidence) -> _Check:
 
 
 def _critical_check(rules: GuidelineRules, evidence: Evidence, unit: UnitSpec) -> _Check:
-    critical = {c.ref for c in unit.criteria if c.critical}
-    if CRITICAL not in rules.rules or not critical:
+    found = rules.critical_items[unit.code]
+    if CRITICAL not in rules.rules or not found:
         return _Check()
+    refs = {item.code: criteria for item, criteria in found}
 
     def reason(item: ItemSpec) -> Reason:
-        refs = ", ".join(r for r in item.criteria if r in critical)
-        params = (("item", item.code), ("criterion", refs))
+        params = (("item", item.code), ("criterion", refs[item.code]))
         return Reason("critical_item_not_satisfactory", params, unit.code)
-    return _item_check(evidence, (i for i in rules.items if critical.intersection(i.criteria)), reason)
+    return _item_check(evidence, (item for item, _criteria in found), reason)
 
 
 def _evidenced_check(rules: GuidelineRules, evidence: Evidence, unit: UnitSpec) -> _Check:
@@ -242,7 +262,7 @@ def _evidenced_check(rules: GuidelineRules, evidence: Evidence, unit: UnitSpec) 
     reasons: list[Reason] = []
     missing: set[str] = set()
     for criterion in unit.criteria:
-        items = [i.code for i in rules.items if criterion.ref in i.criteria]
+        items = rules.items_by_criterion.get(criterion.ref, ())
         if not any(_status(evidence, code) is True for code in items):
             reasons.append(Reason("criterion_not_evidenced", (("criterion", criterion.ref),), unit.code))
             missing.update(code for code in items if _status(evidence, code) is None)
