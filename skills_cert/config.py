@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
 
@@ -36,6 +38,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config = {
         "ENV_NAME": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        # Fernet key encrypting TOTP secrets; unset, one is derived from SECRET_KEY (services.totp).
+        "TOTP_ENCRYPTION_KEY": os.environ.get("TOTP_ENCRYPTION_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_path}"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # The URL printed in QR codes and links that leave the system.
@@ -74,8 +78,22 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     return config
 
 
+def _is_fernet_key(key: str | bytes) -> bool:
+    try:
+        return len(base64.b64decode(key, altchars=b"-_", validate=True)) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
 def check_config(config: dict) -> None:
     """Refuse settings that are unsafe for the chosen environment."""
+    key = config.get("TOTP_ENCRYPTION_KEY")
+    if key and not _is_fernet_key(key):
+        raise ConfigError(
+            "TOTP_ENCRYPTION_KEY must be a Fernet key: 32 random bytes in URL-safe base64 (44 "
+            "characters), e.g. `python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'`. Leave it unset to derive one from SECRET_KEY."
+        )
     if config["ENV_NAME"] != "production":
         return
     if config["SECRET_KEY"] in ("", DEFAULT_SECRET_KEY) or len(config["SECRET_KEY"]) < 32:

@@ -27,8 +27,8 @@ PUBLIC_ENDPOINTS = {
 }
 
 # Endpoints each role may use, beyond those every logged-in user has.
-ADMIN_ONLY = {"admin.users", "admin.create_user", "admin.set_active", "admin.centres",
-              "admin.accreditations"}
+ADMIN_ONLY = {"admin.users", "admin.create_user", "admin.set_active", "admin.unlock_user",
+              "admin.centres", "admin.accreditations"}
 
 
 def _sample_url(app, rule, method) -> str:

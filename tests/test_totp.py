@@ -10,6 +10,7 @@ from helpers import make_user
 from skills_cert.extensions import db as _db
 from skills_cert.models import AuditEntry, Role, User
 from skills_cert.models.types import utcnow
+from skills_cert.services import totp as totp_service
 
 EN = {"Accept-Language": "en"}
 
@@ -21,11 +22,18 @@ def _user(app, username) -> User:
         return user
 
 
+def _secret(app, username) -> str | None:
+    """The user's TOTP secret in clear, as the service reads it."""
+    key = totp_service.encryption_key(app.config)
+    return totp_service.read_secret(_user(app, username), key=key)
+
+
 def _turn_on(app, username) -> pyotp.TOTP:
-    secret = pyotp.random_base32()
     with app.app_context():
         user = _db.session.scalar(sa.select(User).where(User.username == username))
-        user.totp_secret, user.totp_enabled_at = secret, utcnow()
+        secret = totp_service.start_enrolment(_db.session, user,
+                                              key=totp_service.encryption_key(app.config))
+        user.totp_enabled_at = utcnow()
         _db.session.commit()
     return pyotp.TOTP(secret)
 
@@ -43,7 +51,7 @@ def test_an_officer_enrols_with_a_qr_code_and_a_code(app, client):
     assert page.headers["Cache-Control"] == "no-store"
     assert "<svg" in html and "otpauth://totp/" in html
     assert not re.search(r'(src|href)="https?://', html)  # nothing loaded from elsewhere
-    secret = _user(app, "officer").totp_secret
+    secret = _secret(app, "officer")
     assert secret and secret in html and not _user(app, "officer").is_totp_enabled
 
     wrong = client.submit("/auth/two-factor/setup", {"code": "000000"}, headers=EN)

@@ -141,3 +141,104 @@ def test_ensure_admin_uses_the_configured_password(app, runner, monkeypatch):
     from helpers import WebClient
 
     assert WebClient(app.test_client()).login("admin", "configured admin secret").status_code == 302
+
+
+def _lock(app, username, failures=5):
+    import datetime as dt
+
+    from skills_cert.extensions import db
+    from skills_cert.models.types import utcnow
+
+    with app.app_context():
+        user = user_service.find_user(db.session, username)
+        user.failed_login_count = failures
+        user.locked_until = utcnow() + dt.timedelta(minutes=15)
+        db.session.commit()
+        return user.locked_until
+
+
+def _row(html: str, username: str) -> str:
+    import re
+
+    match = re.search(rf"<tr[^>]*>\s*<td>{re.escape(username)}</td>(.*?)</tr>", html, re.S)
+    assert match, username
+    return match.group(1)
+
+
+def test_admin_sees_locks_and_unlocks_an_account(app, client, users):
+    import sqlalchemy as sa
+
+    from skills_cert.extensions import db
+    from skills_cert.models import AuditEntry
+
+    assessor = users[Role.ASSESSOR]
+    until = _lock(app, assessor.username)
+    assert client.login(assessor.username, headers=EN).status_code == 200  # locked out
+
+    client.login(users[Role.ADMINISTRATOR].username)
+    row = _row(client.get("/admin/users", headers=EN).get_data(as_text=True), assessor.username)
+    assert f"Locked until {until:%Y-%m-%d %H:%M} UTC" in row and "<td>5</td>" in row
+    assert f"/admin/users/{assessor.id}/unlock" in row
+    other = _row(client.get("/admin/users").get_data(as_text=True), users[Role.ANALYST].username)
+    assert "unlock" not in other and "Locked" not in other
+
+    response = client.submit(f"/admin/users/{assessor.id}/unlock", {}, form_url="/admin/users",
+                             headers=EN)
+    assert response.status_code == 302
+    page = client.get("/admin/users", headers=EN).get_data(as_text=True)
+    assert f"User {assessor.username} was unlocked" in page
+    assert "Locked until" not in _row(page, assessor.username)
+    with app.app_context():
+        user = db.session.get(User, assessor.id)
+        assert (user.failed_login_count, user.locked_until) == (0, None)
+        entry = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.object_id, entry.actor_id) == (
+            "user.unlock", str(assessor.id), users[Role.ADMINISTRATOR].id)
+        assert entry.changes["failures"] == 5
+    client.logout()
+    assert client.login(assessor.username).status_code == 302
+
+
+def test_unlock_needs_the_csrf_token(app, client, users):
+    from skills_cert.extensions import db
+
+    assessor = users[Role.ASSESSOR]
+    _lock(app, assessor.username)
+    client.login(users[Role.ADMINISTRATOR].username)
+    response = client.post(f"/admin/users/{assessor.id}/unlock", headers=EN)
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.get(User, assessor.id).locked_until is not None
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.ADMINISTRATOR])
+def test_only_administrators_unlock(app, client, users, role):
+    from skills_cert.extensions import db
+
+    target = make_user(app, Role.ASSESSOR, "locked-out")
+    _lock(app, target.username)
+    client.login(users[role].username)
+    response = client.submit(f"/admin/users/{target.id}/unlock", {}, form_url="/")
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(User, target.id).failed_login_count == 5
+
+
+def test_the_users_page_shows_two_factor_and_links_to_its_reset(app, client, users):
+    from skills_cert.extensions import db
+    from skills_cert.models.types import utcnow
+    from skills_cert.services import totp
+
+    officer = users[Role.CERTIFYING_OFFICER]
+    with app.app_context():
+        user = db.session.get(User, officer.id)
+        totp.start_enrolment(db.session, user, key=totp.encryption_key(app.config))
+        user.totp_enabled_at = utcnow()
+        db.session.commit()
+    client.login(users[Role.ADMINISTRATOR].username)
+    page = client.get("/admin/users", headers=EN).get_data(as_text=True)
+    row = _row(page, officer.username)
+    reset = f"/auth/users/{officer.id}/two-factor/reset"
+    assert "<td>On</td>" in row and reset in row and "Reset two-factor authentication" in row
+    assert "two-factor/reset" not in _row(page, users[Role.ASSESSOR].username)
+    assert client.get(reset).status_code == 200

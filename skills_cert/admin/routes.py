@@ -15,6 +15,7 @@ from skills_cert.extensions import db
 from skills_cert.forms import ConfirmForm, apply_errors
 from skills_cert.i18n import localized
 from skills_cert.models import Accreditation, Role, Standard, TestingCentre, User
+from skills_cert.models.types import utcnow
 from skills_cert.provinces import PROVINCES
 from skills_cert.services import centres as centre_service
 from skills_cert.services import sessions as session_service
@@ -26,7 +27,7 @@ from skills_cert.services.errors import NotAllowed, ValidationFailed
 @roles_required(Role.ADMINISTRATOR)
 def users():
     page = db.paginate(user_service.users_select(), per_page=50, error_out=False)
-    return render_template("admin/users.html", page=page, confirm=ConfirmForm())
+    return render_template("admin/users.html", page=page, confirm=ConfirmForm(), now=utcnow())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -76,6 +77,19 @@ def set_active(user_id: int):
             flash(_("User %(name)s was reactivated.", name=user.username), "success")
         else:
             flash(_("User %(name)s was deactivated.", name=user.username), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@roles_required(Role.ADMINISTRATOR)
+def unlock_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form expired. Please try again."), "error")
+        return redirect(url_for("admin.users"))
+    user_service.unlock(db.session, user, actor=current_user)
+    db.session.commit()
+    flash(_("User %(name)s was unlocked: they can log in again.", name=user.username), "success")
     return redirect(url_for("admin.users"))
 
 

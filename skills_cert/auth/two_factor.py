@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -46,6 +46,19 @@ def _pending_user() -> User | None:
     return user
 
 
+def _key() -> bytes:
+    return totp.encryption_key(current_app.config)
+
+
+def _secret_unreadable(user: User, exc: totp.SecretUnreadable):
+    """The key changed since the secret was stored: end the half login, name who can help."""
+    current_app.logger.error("The TOTP secret of user %s does not decrypt: TOTP_ENCRYPTION_KEY or "
+                             "SECRET_KEY changed since it was stored (see the README).", user.id)
+    session.pop(PENDING_KEY, None)
+    flash(str(exc), "error")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/two-factor", methods=["GET", "POST"])
 @public
 @limiter.limit(lockout.login_rate_limit, methods=["POST"])
@@ -58,20 +71,23 @@ def two_factor():
     form = TwoFactorForm()
     if form.validate_on_submit():
         rules, now = lockout.policy(), utcnow()
-        if user_service.is_locked(user, now):
-            form.form_errors.append(lockout.failure_message(True, rules))
-        elif totp.check_code(db.session, user, form.code.data, now=now):
-            user_service.record_login_success(db.session, user, now)
-            db.session.commit()
-            from skills_cert.auth.routes import start_session
+        try:
+            if user_service.is_locked(user, now):
+                form.form_errors.append(lockout.failure_message(True, rules))
+            elif totp.check_code(db.session, user, form.code.data, key=_key(), now=now):
+                user_service.record_login_success(db.session, user, now)
+                db.session.commit()
+                from skills_cert.auth.routes import start_session
 
-            return start_session(user, session.get(PENDING_KEY, {}).get("next"))
-        else:
-            locked = user_service.record_login_failure(db.session, user, now, rules)
-            db.session.commit()
-            form.form_errors.append(lockout.failure_message(locked, rules) if locked else
-                                    _("This code is not correct. Enter the 6-digit code your "
-                                      "authenticator app shows now."))
+                return start_session(user, session.get(PENDING_KEY, {}).get("next"))
+            else:
+                locked = user_service.record_login_failure(db.session, user, now, rules)
+                db.session.commit()
+                form.form_errors.append(lockout.failure_message(locked, rules) if locked else
+                                        _("This code is not correct. Enter the 6-digit code your "
+                                          "authenticator app shows now."))
+        except totp.SecretUnreadable as exc:
+            return _secret_unreadable(user, exc)
     return render_template("auth/two_factor.html", form=form)
 
 
@@ -84,7 +100,7 @@ def two_factor_setup():
     form = TwoFactorConfirmForm()
     if form.validate_on_submit() and user.totp_secret:
         try:
-            totp.confirm_enrolment(db.session, user, form.code.data)
+            totp.confirm_enrolment(db.session, user, form.code.data, key=_key())
         except ValidationFailed as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -93,13 +109,12 @@ def two_factor_setup():
             flash(_("Two-factor authentication is on. Log-in will ask for a code from now on."),
                   "success")
             return redirect(url_for("auth.two_factor_setup"))
-    if not user.totp_secret:
-        totp.start_enrolment(db.session, user)
-        db.session.commit()
-    uri = totp.provisioning_uri(user)
+    secret = totp.enrolment_secret(db.session, user, key=_key())
+    db.session.commit()
+    uri = totp.provisioning_uri(user, secret)
     qr = Markup(totp.qr_svg(uri))  # nosec B704 - an SVG path drawn here, holding no text
     return _no_store(render_template("auth/two_factor_setup.html", enabled=False, form=form,
-                                     uri=uri, secret=user.totp_secret, qr=qr))
+                                     uri=uri, secret=secret, qr=qr))
 
 
 @bp.route("/users/<int:user_id>/two-factor/reset", methods=["GET", "POST"])

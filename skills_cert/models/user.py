@@ -54,8 +54,9 @@ class User(UserMixin, db.Model):
     # Consecutive failed logins; reaching the limit sets locked_until (see services.users).
     failed_login_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     locked_until: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
-    # Base32 TOTP secret: pending while totp_enabled_at is None, in force once confirmed.
-    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    # The TOTP secret, Fernet-encrypted: read and written only by services.totp. Pending while
+    # totp_enabled_at is None, in force once confirmed.
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(255))
     totp_enabled_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
     # The last accepted TOTP time step, so that one code cannot be used twice.
     totp_last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)

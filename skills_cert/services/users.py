@@ -149,10 +149,14 @@ def authenticate(session: so.Session, username: str, password: str, *,
 
 
 def unlock(session: so.Session, user: User, *, actor) -> None:
+    """Clear the account's failed-login count and lock, e.g. once its owner has called."""
+    changes = {"failures": user.failed_login_count,
+               "until": user.locked_until.isoformat() if user.locked_until else None}
     user.failed_login_count = 0
     user.locked_until = None
     session.flush()
-    audit.record(session, actor=actor, action="user.unlock", object_type="user", object_id=user.id)
+    audit.record(session, actor=actor if getattr(actor, "id", None) else None,
+                 action="user.unlock", object_type="user", object_id=user.id, changes=changes)
 
 
 def change_password(
