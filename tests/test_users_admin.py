@@ -242,3 +242,22 @@ def test_the_users_page_shows_two_factor_and_links_to_its_reset(app, client, use
     assert "<td>On</td>" in row and reset in row and "Reset two-factor authentication" in row
     assert "two-factor/reset" not in _row(page, users[Role.ASSESSOR].username)
     assert client.get(reset).status_code == 200
+
+
+def test_cli_unlocks_a_locked_out_administrator(app, runner, users):
+    import sqlalchemy as sa
+
+    from skills_cert.extensions import db
+    from skills_cert.models import AuditEntry
+
+    admin = users[Role.ADMINISTRATOR]
+    _lock(app, admin.username, failures=7)
+    result = runner.invoke(args=["users", "unlock", admin.username])
+    assert result.exit_code == 0, result.output
+    assert f"unlocked {admin.username} (7 failed log-in(s) cleared)" in result.output
+    with app.app_context():
+        user = db.session.get(User, admin.id)
+        assert (user.failed_login_count, user.locked_until) == (0, None)
+        entry = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.actor_id, entry.changes["failures"]) == ("user.unlock", None, 7)
+    assert runner.invoke(args=["users", "unlock", "nobody-here"]).exit_code == 1

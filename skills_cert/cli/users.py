@@ -77,6 +77,20 @@ def deactivate(username):
     click.echo(f"deactivated {user.username}")
 
 
+@users_cli.command("unlock")
+@click.argument("username")
+def unlock(username):
+    """Clear an account's failed log-ins and lock (an administrator locked out, say)."""
+    user = user_service.find_user(db.session, username)
+    if user is None:
+        click.echo(f"error: no user named {username!r}", err=True)
+        raise SystemExit(1)
+    failures = user.failed_login_count
+    user_service.unlock(db.session, user, actor=_SystemActor())
+    db.session.commit()
+    click.echo(f"unlocked {user.username} ({failures} failed log-in(s) cleared)")
+
+
 @users_cli.command("ensure-admin")
 def ensure_admin():
     """Create the first administrator if none is active (used by `make run`).
