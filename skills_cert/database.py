@@ -51,6 +51,7 @@ def relax_durability(session: so.Session) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-    elif connection.dialect.name == "sqlite":
+    elif connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        # SQLite refuses to change it once the transaction has written; it then stays durable.
         connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
-        connection.connection._connection_record.info[_RELAXED] = True
+        connection.connection.info[_RELAXED] = True

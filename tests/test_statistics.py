@@ -99,6 +99,7 @@ def build_dataset(app) -> Dataset:
         revoked = db.session.get(Certificate, certificate_ids[10])  # the first man's
         certificates.revoke(db.session, revoked, actor=actor, reason="issued_in_error", note="",
                             today=TODAY, expected_version=revoked.version)
+        db.session.commit()  # verification events go in a transaction of their own
         for number, channel in [(i, "qr") for i in range(6)] + [(0, "api"), (0, "api")]:
             verdict = verification.verify_token(
                 db.session, certificates.token_of(db.session.get(Certificate, certificate_ids[number])),
