@@ -25,6 +25,7 @@ def test_quick_benchmark_writes_its_figures(tmp_path, capsys, browser_type_launc
         assert page["total_bytes"] > page["floor_bytes"] > 0
     table = capsys.readouterr().out
     assert "certificate PDF rendering" in table and "verify page weight, th" in table
+    assert "batch issuance, 50 certificates + ZIP" in table and "bulk import, 2,000 rows" in table
 
 
 def test_the_table_prints_benchmarks_of_different_shapes(capsys):
@@ -69,3 +70,25 @@ def test_verification_throughput_on_tiny_registries():
         assert row["verification"]["p99_ms"] >= row["verification"]["p50_ms"] > 0
         assert row["response_bytes"] > 1000
     assert all(row["ratio"] > 0 for row in rows)
+
+
+def test_batch_issuance_on_a_tiny_session():
+    """Approve, issue and download a ZIP of 10 certificates (checked to hold 10 PDFs); the ZIP of
+    10 and of 2 are traced for memory."""
+    from skills_cert.bench import batch
+
+    timing, memory = batch.run(count=10)
+    assert timing["count"] == 10 and timing["zip_bytes"] > 10 * 20_000
+    assert timing["seconds"] > timing["approve_issue_seconds"] > 0 and timing["floor_seconds"] > 0
+    assert timing["time_ratio"] == pytest.approx(timing["seconds"] / timing["floor_seconds"], abs=0.05)
+    assert memory["name"] == "batch ZIP peak memory, 10 vs 2" and timing["peak_bytes"] > 0
+
+
+def test_bulk_import_on_a_tiny_file():
+    """300 rows through `flask assessments import`, then the same rows by executemany."""
+    from skills_cert.bench import bulk_import
+
+    [row] = bulk_import.run(sizes=(300,))
+    assert row["rows"] == 300 and row["audit_entries"] == 300
+    assert row["item_results"] % 300 == 0 and row["item_results"] >= 300 * 10
+    assert row["rows_per_second"] > 0 and row["floor_rows_per_second"] > 0 and row["ratio"] > 0

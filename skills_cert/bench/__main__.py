@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from skills_cert.bench import page_weight, pdf, verify_throughput
+from skills_cert.bench import batch, bulk_import, page_weight, pdf, verify_throughput
 
 
 def _attempt(name: str, func, *args, **kwargs) -> list[dict]:
@@ -34,6 +34,9 @@ def run(quick: bool) -> dict:
                                       count=20 if quick else 200)
     results["benchmarks"] += _attempt("verification throughput (gunicorn)", verify_throughput.run,
                                       **(QUICK_VERIFY if quick else FULL_VERIFY))
+    results["benchmarks"] += _attempt("batch issuance", batch.run, count=50 if quick else 500)
+    results["benchmarks"] += _attempt("bulk import", bulk_import.run,
+                                      sizes=(2_000,) if quick else (10_000, 100_000))
     results["benchmarks"] += _attempt("verify page weight", page_weight.run,
                                       ("th", "lo") if quick else ("th", "lo", "en"))
     results["seconds"] = round(time.time() - started, 1)
