@@ -243,6 +243,17 @@ def test_pdf_report_in_each_language(app, dataset, analyst, artifacts, locale, w
     image.save(artifacts / f"statistics-{locale}-page1.png")
     inked = sum(image.convert("L").histogram()[:128])
     assert inked > 5000  # the page is drawn, not blank
+    # The dashboard's charts are drawn too: the pass-rate bar of the one standard (68.4 % of 100,
+    # in the first series' blue) is about 0.684 of the bar chart's plot area wide.
+    # Drawn at 2 px a point, that bar is about 0.684 × 340 units × 0.74 pt × 2 wide and 15 pt × 2 high.
+    assert max(_blue_pixels(pdf[i].render(scale=2).to_pil()) for i in range(len(pdf))) > 6000
+
+
+def _blue_pixels(image) -> int:
+    """Pixels in the charts' first series colour, #0b4f8a."""
+    pixels = image.convert("RGB").tobytes()
+    return sum(1 for i in range(0, len(pixels), 3)
+               if abs(pixels[i] - 0x0B) < 12 and abs(pixels[i + 1] - 0x4F) < 12 and abs(pixels[i + 2] - 0x8A) < 12)
 
 
 def test_analyst_sees_the_dashboard_and_nothing_personal(app, dataset, analyst):

@@ -132,10 +132,12 @@ def table_csv(table: Table) -> str:
     return out.getvalue()
 
 
-def report_pdf(report: Report, *, subtitle: str, generated: str) -> bytes:
+def report_pdf(report: Report, *, subtitle: str, generated: str, charts: dict | None = None) -> bytes:
+    """The whole report as PDF; *charts* (by table key) are drawn above their tables."""
     from skills_cert.pdf.statistics import StatisticsView, render_statistics
 
     marker = _("suppressed")
+    charts = charts or {}
     view = StatisticsView(
         title=_("Skills testing and certification statistics"),
         subtitle=subtitle,
@@ -143,7 +145,7 @@ def report_pdf(report: Report, *, subtitle: str, generated: str) -> bytes:
         tables=tuple((t.title, tuple(t.heads),
                       tuple((r.label, *(format_cell(c, marker=marker) for c in r.cells))
                             for r in [*t.rows, *([t.total] if t.total else [])]),
-                      t.note) for t in report.tables),
+                      t.note, charts.get(t.key)) for t in report.tables),
         empty=_("No data."),
         footer=_("skills_cert statistics — %(when)s", when=generated),
     )

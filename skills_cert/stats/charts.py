@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from skills_cert.services.suppression import Table
 
 WIDTH = 640
@@ -114,3 +116,20 @@ def column_chart(table: Table, columns: list[tuple[int, str]], title: str, *, ma
     for fraction in (0, 0.25, 0.5, 0.75, 1):
         chart.grid.append((bottom - PLOT_H * fraction, _fmt(top * fraction)))
     return chart
+
+
+def report_charts(report) -> dict[str, Chart]:
+    """The charts of a statistics report, by the key of the table each one pictures."""
+    month = report.table("testing_by_month")
+    return {
+        "testing_by_month": column_chart(month, [(0, _("Candidates tested")), (2, _("Competent"))],
+                                         _("Candidates tested and competent, by month")),
+        "testing_by_sex": bar_chart(report.table("testing_by_sex"), 4, _("Pass rate (%) by sex"), maximum=100),
+        "testing_by_standard": bar_chart(report.table("testing_by_standard"), 4,
+                                         _("Pass rate (%) by occupation"), maximum=100),
+        "testing_by_province": bar_chart(report.table("testing_by_province"), 0,
+                                         _("Candidates tested by province")),
+        "verifications": column_chart(report.table("verifications"),
+                                      [(0, _("QR code")), (1, _("By number")), (2, _("API"))],
+                                      _("Verifications per month, by channel")),
+    }

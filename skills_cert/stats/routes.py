@@ -6,7 +6,6 @@ import datetime as dt
 
 from flask import Response, abort, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from skills_cert.auth.access import roles_required
 from skills_cert.extensions import db
@@ -42,28 +41,12 @@ def _multidict(args: dict):
     return MultiDict(args)
 
 
-def _charts(report) -> dict[str, ch.Chart]:
-    month = report.table("testing_by_month")
-    return {
-        "testing_by_month": ch.column_chart(month, [(0, _("Candidates tested")), (2, _("Competent"))],
-                                            _("Candidates tested and competent, by month")),
-        "testing_by_sex": ch.bar_chart(report.table("testing_by_sex"), 4, _("Pass rate (%) by sex"), maximum=100),
-        "testing_by_standard": ch.bar_chart(report.table("testing_by_standard"), 4,
-                                            _("Pass rate (%) by occupation"), maximum=100),
-        "testing_by_province": ch.bar_chart(report.table("testing_by_province"), 0,
-                                            _("Candidates tested by province")),
-        "verifications": ch.column_chart(report.table("verifications"),
-                                         [(0, _("QR code")), (1, _("By number")), (2, _("API"))],
-                                         _("Verifications per month, by channel")),
-    }
-
-
 @bp.route("/")
 @roles_required(*READERS)
 def dashboard():
     form, report, described = _report()
     return render_template("stats/dashboard.html", form=form, report=report, described=described,
-                           charts=_charts(report), note=report_service.suppression_note(),
+                           charts=ch.report_charts(report), note=report_service.suppression_note(),
                            query=request.query_string.decode())
 
 
@@ -81,7 +64,7 @@ def table_csv(key: str):
 @roles_required(*READERS)
 def report_pdf():
     _form, report, described = _report()
-    pdf = report_service.report_pdf(report, subtitle=described,
+    pdf = report_service.report_pdf(report, subtitle=described, charts=ch.report_charts(report),
                                     generated=utcnow().strftime("%Y-%m-%d %H:%M UTC"))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="statistics-{report.today.isoformat()}.pdf"'})
