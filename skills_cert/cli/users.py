@@ -25,6 +25,14 @@ def _fail(exc: Exception) -> None:
     raise SystemExit(1)
 
 
+def _named(username: str):
+    user = user_service.find_user(db.session, username)
+    if user is None:
+        click.echo(f"error: no user named {username!r}", err=True)
+        raise SystemExit(1)
+    return user
+
+
 @users_cli.command("create")
 @click.option("--username", required=True, help="Login name: lower-case letters, digits, . _ -")
 @click.option("--name", "full_name", required=True, help="The person's full name.")
@@ -64,10 +72,7 @@ def list_users():
 @click.argument("username")
 def deactivate(username):
     """Deactivate an account; its sessions end at once."""
-    user = user_service.find_user(db.session, username)
-    if user is None:
-        click.echo(f"error: no user named {username!r}", err=True)
-        raise SystemExit(1)
+    user = _named(username)
     try:
         # The CLI runs with the server's authority, not as a user: act as "nobody".
         user_service.set_active(db.session, user, False, actor=_SystemActor())
@@ -81,10 +86,7 @@ def deactivate(username):
 @click.argument("username")
 def unlock(username):
     """Clear an account's failed log-ins and lock (an administrator locked out, say)."""
-    user = user_service.find_user(db.session, username)
-    if user is None:
-        click.echo(f"error: no user named {username!r}", err=True)
-        raise SystemExit(1)
+    user = _named(username)
     failures = user.failed_login_count
     user_service.unlock(db.session, user, actor=_SystemActor())
     db.session.commit()
