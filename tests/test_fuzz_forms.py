@@ -160,3 +160,49 @@ def test_the_csv_importer_refuses_broken_files_without_a_partial_write(app, impo
 
 def test_shipped_standards_load_for_the_fuzzers(app):
     import_shipped(app)  # the fixtures above build on it; a broken shipped file fails here first
+
+
+def _small_photo(kind: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    image = Image.new("RGB", (320, 400), (200, 120, 40))
+    image.paste((20, 60, 160), (0, 200, 320, 400))
+    image.save(out, kind)
+    return out.getvalue()
+
+
+PHOTOS = {kind: _small_photo(kind) for kind in ("JPEG", "PNG", "WEBP")}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(
+    st.binary(max_size=2048),
+    # a real photo with bytes changed, cut short or with junk appended: what a broken upload sends
+    st.tuples(st.sampled_from(sorted(PHOTOS)), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)),
+                                                       max_size=8),
+              st.integers(0, 10**6), st.binary(max_size=64)).map(
+        lambda t: _mutate(PHOTOS[t[0]], t[1], t[2], t[3]))))
+def test_photo_uploads_are_a_clean_photo_or_a_clean_refusal(app, data):
+    """Whatever bytes arrive as a photo: a re-encoded JPEG comes back, or a translated refusal,
+    never another exception (which would be a 500 on the registration page)."""
+    from skills_cert.services.candidate_checks import CheckFailed
+    from skills_cert.services.photos import process_photo
+
+    with app.test_request_context(headers={"Accept-Language": "th"}):
+        try:
+            result = process_photo(data)
+        except CheckFailed as refusal:
+            assert str(refusal).strip()
+        else:
+            assert result[:3] == b"\xff\xd8\xff" and result[-2:] == b"\xff\xd9"
+
+
+def _mutate(photo: bytes, changes, cut: int, junk: bytes) -> bytes:
+    data = bytearray(photo)
+    for position, value in changes:
+        data[position % len(data)] = value
+    return bytes(data[:max(cut % (len(data) + 1), 1)]) + junk
