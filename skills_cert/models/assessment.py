@@ -132,12 +132,16 @@ class TestSession(db.Model):
     """One day of testing at a centre against one standard version."""
 
     __tablename__ = "test_sessions"
+    __table_args__ = (
+        # Statistics find a period's sessions, with their centre and standard, from the index alone.
+        sa.Index("ix_test_sessions_date_centre_standard", "test_date", "centre_id", "standard_id"),
+    )
     __test__ = False  # not a pytest test class
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     centre_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("testing_centres.id"), index=True)
     standard_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("standards.id"), index=True)
-    test_date: so.Mapped[dt.date] = so.mapped_column(index=True)
+    test_date: so.Mapped[dt.date]
     created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
@@ -152,14 +156,19 @@ class Assessment(db.Model):
     """A candidate's test in a session: the recorded evidence and the computed decision."""
 
     __tablename__ = "assessments"
-    __table_args__ = (sa.UniqueConstraint("session_id", "candidate_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "candidate_id"),
+        # Statistics read approved assessments by session from this index alone, never the rows;
+        # it also serves every lookup by status.
+        sa.Index("ix_assessments_status_session", "status", "session_id", "outcome", "candidate_id"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("test_sessions.id"), index=True)
     candidate_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("candidates.id"), index=True)
     pathway: so.Mapped[Pathway] = so.mapped_column(str_enum(Pathway, 8))
     status: so.Mapped[AssessmentStatus] = so.mapped_column(
-        str_enum(AssessmentStatus, 20), default=AssessmentStatus.DRAFT, index=True)
+        str_enum(AssessmentStatus, 20), default=AssessmentStatus.DRAFT)
     knowledge_percent: so.Mapped[float | None]
     practical_points: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
     # The decision as computed at the last submission, kept for the approver and the trail.

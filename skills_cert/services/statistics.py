@@ -72,8 +72,31 @@ def _grouped(stmt: sa.Select, key) -> sa.Select:
     return stmt if key is TOTAL else stmt.group_by(key)
 
 
+def _needed(f: Filters, *grouped_by) -> set:
+    """The models a select must join for the filters, besides the models of its grouping key.
+    A join nothing refers to is left out: with a million rows, each costs a lookup per row."""
+    needed = set(grouped_by)
+    for wanted, model in ((f.province or f.centre_id, TestingCentre), (f.standard_code or f.level, Standard),
+                          (f.sex, Candidate), (f.pathway, Assessment)):
+        if wanted:
+            needed.add(model)
+    return needed
+
+
+def _assessment_join(stmt: sa.Select, needed: set) -> sa.Select:
+    """Assessments and their sessions, and of the centres, standards and candidates those needed."""
+    stmt = stmt.select_from(Assessment).join(TestSession, TestSession.id == Assessment.session_id)
+    if TestingCentre in needed:
+        stmt = stmt.join(TestingCentre, TestingCentre.id == TestSession.centre_id)
+    if Standard in needed:
+        stmt = stmt.join(Standard, Standard.id == TestSession.standard_id)
+    if Candidate in needed:
+        stmt = stmt.join(Candidate, Candidate.id == Assessment.candidate_id)
+    return stmt
+
+
 def _where(stmt: sa.Select, f: Filters, day_column, *, datetime: bool = False) -> sa.Select:
-    """The filters on a select that joins sessions, centres, candidates and standards."""
+    """The filters on a select that joins what `_needed` says."""
     if f.date_from:
         start = dt.datetime.combine(f.date_from, dt.time(), dt.timezone.utc) if datetime else f.date_from
         stmt = stmt.where(day_column >= start)
@@ -100,7 +123,7 @@ def _where(stmt: sa.Select, f: Filters, day_column, *, datetime: bool = False) -
 
 # --- testing and pass rates --------------------------------------------------------------
 
-def _testing_select(f: Filters, key) -> sa.Select:
+def _testing_select(f: Filters, key, *models) -> sa.Select:
     competent = Assessment.outcome == Outcome.COMPETENT
     stmt = (sa.select(key.label("key"),
                       sa.func.count(sa.distinct(Assessment.candidate_id)).label("people"),
@@ -108,13 +131,8 @@ def _testing_select(f: Filters, key) -> sa.Select:
                       sa.func.sum(sa.case((competent, 1), else_=0)).label("competent"),
                       sa.func.count(sa.distinct(sa.case((competent, Assessment.candidate_id)))).label("cp"),
                       sa.func.count(sa.distinct(sa.case((~competent, Assessment.candidate_id)))).label("np"))
-            .select_from(Assessment)
-            .join(TestSession, TestSession.id == Assessment.session_id)
-            .join(TestingCentre, TestingCentre.id == TestSession.centre_id)
-            .join(Standard, Standard.id == TestSession.standard_id)
-            .join(Candidate, Candidate.id == Assessment.candidate_id)
             .where(Assessment.status == AssessmentStatus.APPROVED))
-    return _where(_grouped(stmt, key), f, TestSession.test_date)
+    return _where(_grouped(_assessment_join(stmt, _needed(f, *models)), key), f, TestSession.test_date)
 
 
 def _testing_row(key: str, label: str, r) -> Row:
@@ -132,12 +150,19 @@ def _testing_heads(first: str) -> list[str]:
             _("Pass rate (%)")]
 
 
-def testing_table(session: so.Session, f: Filters, by: str, labels: dict[str, str]) -> Table:
-    """Candidates tested and pass rate by *by*: sex, standard, province or month."""
-    key = {"sex": Candidate.sex, "standard": Standard.code, "province": TestingCentre.province,
-           "month": _month(session, TestSession.test_date)}[by]
-    rows = session.execute(_testing_select(f, key)).all()
-    total = session.execute(_testing_select(f, TOTAL)).one_or_none()
+def testing_total(session: so.Session, f: Filters):
+    """The total row of every testing table (one query for them all)."""
+    return session.execute(_testing_select(f, TOTAL)).one_or_none()
+
+
+def testing_table(session: so.Session, f: Filters, by: str, labels: dict[str, str], total=None) -> Table:
+    """Candidates tested and pass rate by *by*: sex, standard, province or month. *total* is
+    `testing_total`, computed here if not given."""
+    key, model = {"sex": (Candidate.sex, Candidate), "standard": (Standard.code, Standard),
+                  "province": (TestingCentre.province, TestingCentre),
+                  "month": (_month(session, TestSession.test_date), TestSession)}[by]
+    rows = session.execute(_testing_select(f, key, model)).all()
+    total = total if total is not None else testing_total(session, f)
     table_rows = [_testing_row(_key(r.key), labels.get(_key(r.key), _key(r.key)), r) for r in rows]
     table_rows.sort(key=lambda row: row.key)
     titles = {"sex": _("Testing by sex"), "standard": _("Testing by occupation (standard)"),
@@ -191,12 +216,8 @@ def reasons_table(session: so.Session, f: Filters) -> Table:
     items, code, unit = _reason_parts(session)
     stmt = (sa.select(code.label("code"), unit.label("unit"),
                       sa.func.count(sa.distinct(Assessment.id)).label("assessments"),
-                      sa.func.count(sa.distinct(Assessment.candidate_id)).label("people"))
-            .select_from(Assessment)
-            .join(TestSession, TestSession.id == Assessment.session_id)
-            .join(TestingCentre, TestingCentre.id == TestSession.centre_id)
-            .join(Standard, Standard.id == TestSession.standard_id)
-            .join(Candidate, Candidate.id == Assessment.candidate_id)
+                      sa.func.count(sa.distinct(Assessment.candidate_id)).label("people")))
+    stmt = (_assessment_join(stmt, _needed(f))
             .join(items, sa.true())
             .where(Assessment.status == AssessmentStatus.APPROVED,
                    Assessment.outcome == Outcome.NOT_YET_COMPETENT)
@@ -214,13 +235,22 @@ def reasons_table(session: so.Session, f: Filters) -> Table:
 
 # --- certificates ------------------------------------------------------------------------------
 
-def _certificate_join(stmt: sa.Select) -> sa.Select:
-    return (stmt.select_from(Certificate)
-            .join(Assessment, Assessment.id == Certificate.assessment_id)
-            .join(TestSession, TestSession.id == Assessment.session_id)
-            .join(TestingCentre, TestingCentre.id == TestSession.centre_id)
-            .join(Standard, Standard.id == Certificate.standard_id)
-            .join(Candidate, Candidate.id == Certificate.candidate_id))
+def _certificate_join(stmt: sa.Select, needed: set, *, outer: bool = False) -> sa.Select:
+    """Certificates joined to what *needed* names (assessments and sessions only on the way to a
+    centre or for the pathway); *outer* for a select from verification events."""
+    def join(stmt: sa.Select, model, on) -> sa.Select:
+        return stmt.outerjoin(model, on) if outer else stmt.join(model, on)
+
+    if needed & {Assessment, TestingCentre}:
+        stmt = join(stmt, Assessment, Assessment.id == Certificate.assessment_id)
+    if TestingCentre in needed:
+        stmt = join(stmt, TestSession, TestSession.id == Assessment.session_id)
+        stmt = join(stmt, TestingCentre, TestingCentre.id == TestSession.centre_id)
+    if Standard in needed:
+        stmt = join(stmt, Standard, Standard.id == Certificate.standard_id)
+    if Candidate in needed:
+        stmt = join(stmt, Candidate, Candidate.id == Certificate.candidate_id)
+    return stmt
 
 
 def _count_where(condition):
@@ -228,15 +258,15 @@ def _count_where(condition):
             sa.func.count(sa.distinct(sa.case((condition, Certificate.candidate_id)))))
 
 
-def _certificate_select(f: Filters, key, today: dt.date) -> sa.Select:
+def _certificate_select(f: Filters, key, today: dt.date, *models) -> sa.Select:
     issued = Certificate.reissue_of_id.is_(None)
     revoked = Certificate.status == CertificateStatus.REVOKED
     expired = sa.and_(Certificate.status == CertificateStatus.VALID, Certificate.expires_on < today)
     columns = [key.label("key")]
     for condition in (issued, revoked, expired):
         columns.extend(_count_where(condition))
-    stmt = _grouped(_certificate_join(sa.select(*columns)), key)
-    return _where(stmt, f, Certificate.issued_on)
+    stmt = _certificate_join(sa.select(*columns).select_from(Certificate), _needed(f, *models))
+    return _where(_grouped(stmt, key), f, Certificate.issued_on)
 
 
 def _certificate_row(key: str, label: str, r) -> Row:
@@ -246,7 +276,7 @@ def _certificate_row(key: str, label: str, r) -> Row:
 
 def certificates_table(session: so.Session, f: Filters, today: dt.date, labels: dict[str, str]) -> Table:
     rows = [_certificate_row(_key(r.key), labels.get(_key(r.key), _key(r.key)), r)
-            for r in session.execute(_certificate_select(f, Candidate.sex, today)).all()]
+            for r in session.execute(_certificate_select(f, Candidate.sex, today, Candidate)).all()]
     total = session.execute(_certificate_select(f, TOTAL, today)).one_or_none()
     table = Table("certificates", _("Certificates issued, revoked and expired, by sex"),
                   [_("Sex"), _("Issued"), _("Revoked"), _("Expired")], sorted(rows, key=lambda r: r.key),
@@ -265,8 +295,8 @@ def _valid_on(stmt: sa.Select, f: Filters, today: dt.date) -> sa.Select:
 def _recognition_groups(session: so.Session, f: Filters, today: dt.date):
     units = sa.cast(Certificate.units, sa.Text)
     stmt = _certificate_join(sa.select(Certificate.standard_id, units.label("units"),
-                                       sa.func.count(Certificate.id).label("n"))
-                             ).group_by(Certificate.standard_id, units)
+                                       sa.func.count(Certificate.id).label("n")).select_from(Certificate),
+                             _needed(f)).group_by(Certificate.standard_id, units)
     return session.execute(_valid_on(stmt, f, today)).all()
 
 
@@ -274,7 +304,8 @@ def _people_in(session: so.Session, f: Filters, today: dt.date, groups: list[tup
     if not groups:
         return 0
     units = sa.cast(Certificate.units, sa.Text)
-    stmt = _certificate_join(sa.select(sa.func.count(sa.distinct(Certificate.candidate_id))))
+    stmt = _certificate_join(sa.select(sa.func.count(sa.distinct(Certificate.candidate_id))).select_from(Certificate),
+                             _needed(f))
     stmt = stmt.where(sa.or_(*(sa.and_(Certificate.standard_id == s, units == u) for s, u in groups)))
     return session.scalar(_valid_on(stmt, f, today)) or 0
 
@@ -326,12 +357,8 @@ def _verification_select(session: so.Session, f: Filters, key) -> sa.Select:
         columns += [sa.func.sum(sa.case((condition, 1), else_=0)),
                     sa.func.count(sa.distinct(sa.case((condition, Certificate.candidate_id))))]
     stmt = (sa.select(*columns).select_from(VerificationEvent)
-            .outerjoin(Certificate, Certificate.id == VerificationEvent.certificate_id)
-            .outerjoin(Assessment, Assessment.id == Certificate.assessment_id)
-            .outerjoin(TestSession, TestSession.id == Assessment.session_id)
-            .outerjoin(TestingCentre, TestingCentre.id == TestSession.centre_id)
-            .outerjoin(Standard, Standard.id == Certificate.standard_id)
-            .outerjoin(Candidate, Candidate.id == Certificate.candidate_id))
+            .outerjoin(Certificate, Certificate.id == VerificationEvent.certificate_id))
+    stmt = _certificate_join(stmt, _needed(f), outer=True)
     return _where(_grouped(stmt, key), f, VerificationEvent.at, datetime=True)
 
 

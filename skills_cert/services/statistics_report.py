@@ -64,11 +64,9 @@ def labels(session: so.Session, locale: str) -> dict[str, dict[str, str]]:
 
 def build(session: so.Session, filters: st.Filters, *, today: dt.date, locale: str) -> Report:
     names = labels(session, locale)
+    total = st.testing_total(session, filters)
     tables = (
-        st.testing_table(session, filters, "month", names["month"]),
-        st.testing_table(session, filters, "sex", names["sex"]),
-        st.testing_table(session, filters, "standard", names["standard"]),
-        st.testing_table(session, filters, "province", names["province"]),
+        *(st.testing_table(session, filters, by, names[by], total) for by in ("month", "sex", "standard", "province")),
         st.reasons_table(session, filters),
         st.certificates_table(session, filters, today, names["sex"]),
         st.recognition_table(session, filters, today, locale),
