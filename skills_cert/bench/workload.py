@@ -74,16 +74,16 @@ class Workload:
         """*candidates* new candidates enrolled (draft assessments) in sessions of *per_session*,
         all assessed by the bench assessor; the sessions' ids."""
         from skills_cert.extensions import db
-        from skills_cert.models import Assessment, AssessmentStatus, Candidate, Pathway, TestSession, session_assessors
+        from skills_cert.models import Assessment, AssessmentStatus, Candidate, TestSession, session_assessors
         from skills_cert.models.types import utcnow
-        from skills_cert.services.demo import _insert as insert_rows, _person as person  # TODO public
+        from skills_cert.services.demo import insert_rows, person
 
         with self.app.app_context():
             tag = secrets.token_hex(3).upper()
             admin, assessor = self.user_ids[ADMIN], self.user_ids[ASSESSOR]
+            people = [person(rng, tag, i) for i in range(candidates)]
             candidate_ids = insert_rows(db.session, Candidate, [
-                {**person(rng, tag, i), "created_by_id": assessor, "created_at": utcnow()}
-                for i in range(candidates)])
+                {**p, "created_by_id": assessor, "created_at": utcnow()} for p in people])
             groups = range(0, candidates, per_session)
             session_ids = insert_rows(db.session, TestSession, [
                 {"centre_id": self.centre_id, "standard_id": self.standard_id, "test_date": self.today,
@@ -91,7 +91,7 @@ class Workload:
             db.session.execute(sa.insert(session_assessors), [{"session_id": s, "user_id": assessor}
                                                               for s in session_ids])
             insert_rows(db.session, Assessment, [
-                {"session_id": session_ids[k // per_session], "candidate_id": cid, "pathway": Pathway.REGULAR,
+                {"session_id": session_ids[k // per_session], "candidate_id": cid, "pathway": people[k]["pathway"],
                  "status": AssessmentStatus.DRAFT, "practical_points": {}, "achieved_units": [],
                  "reasons": [], "updated_at": utcnow(), "version": 1}
                 for k, cid in enumerate(candidate_ids)])
