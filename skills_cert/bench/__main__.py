@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from skills_cert.bench import batch, bulk_import, page_weight, pdf, verify_throughput
+from skills_cert.bench import batch, bulk_import, dashboard, page_weight, pdf, verify_throughput
 
 
 def _attempt(name: str, func, *args, **kwargs) -> list[dict]:
@@ -23,7 +23,7 @@ def _attempt(name: str, func, *args, **kwargs) -> list[dict]:
 
 # Registry sizes (small, large), seconds of load per target, interleaved rounds.
 QUICK_VERIFY = {"sizes": (200, 2_000), "seconds": 2.0, "rounds": 1}
-FULL_VERIFY = {"sizes": (10_000, 1_000_000), "seconds": 15.0, "rounds": 3}
+FULL_VERIFY = {"sizes": (10_000, 1_000_000), "seconds": 9.0, "rounds": 3}
 
 
 def run(quick: bool) -> dict:
@@ -32,8 +32,12 @@ def run(quick: bool) -> dict:
                "machine": platform.machine(), "benchmarks": []}
     results["benchmarks"] += _attempt("certificate PDF rendering (one core)", pdf.run,
                                       count=20 if quick else 200)
+
+    def statistics(folder, count):  # on the largest registry, before it is deleted
+        return _attempt("statistics dashboard", dashboard.run, folder, count, repeats=3 if quick else 5)
+
     results["benchmarks"] += _attempt("verification throughput (gunicorn)", verify_throughput.run,
-                                      **(QUICK_VERIFY if quick else FULL_VERIFY))
+                                      **(QUICK_VERIFY if quick else FULL_VERIFY), then=statistics)
     results["benchmarks"] += _attempt("batch issuance", batch.run, count=50 if quick else 500)
     results["benchmarks"] += _attempt("bulk import", bulk_import.run,
                                       sizes=(2_000,) if quick else (10_000, 100_000))

@@ -197,8 +197,10 @@ def _check_genuine(port: int, paths: list[str]) -> tuple[int, int]:
 
 
 def measure(sizes=(10_000, 1_000_000), seconds: float = 15.0, rounds: int = 3, concurrency: int = 4,
-            workers: int = 2, seed: int = 1) -> dict:
-    """Seeds a registry per size, serves each and the bare app, loads them in interleaved rounds."""
+            workers: int = 2, seed: int = 1, then=None) -> dict:
+    """Seeds a registry per size, serves each and the bare app, loads them in interleaved rounds.
+    *then(folder, size)*, if given, is called with the largest registry before it is deleted (so
+    other benchmarks share it); what it returns is in the result as "then"."""
     rng = random.Random(seed)
     root = Path(tempfile.mkdtemp(prefix="skills-cert-verify-bench-"))
     try:
@@ -223,7 +225,9 @@ def measure(sizes=(10_000, 1_000_000), seconds: float = 15.0, rounds: int = 3, c
                 for name, (port, paths) in targets.items():
                     runs[name].append(load(port, paths, seconds / rounds, concurrency))
         figures = {name: _stats(found) for name, found in runs.items()}
-        return {"sizes": list(sizes), "workers": workers, "concurrency": concurrency,
+        largest = registries[max(registries)]
+        later = then(largest["folder"], largest["size"]) if then else None
+        return {"then": later, "sizes": list(sizes), "workers": workers, "concurrency": concurrency,
                 "seconds_per_target": seconds, "figures": figures,
                 "page_bytes": registries[sizes[-1]]["page_bytes"], "api_bytes": registries[sizes[-1]]["api_bytes"],
                 "seed_seconds": {str(size): registries[size]["seed_seconds"] for size in sizes}}
@@ -251,9 +255,10 @@ def _servers(registries: dict, root: Path, workers: int):
 
 
 def run(sizes=(10_000, 1_000_000), seconds: float = 15.0, rounds: int = 3, concurrency: int = 4,
-        workers: int = 2) -> list[dict]:
-    """Benchmark rows: HTML and API throughput against the bare route, and latency scaling."""
-    found = measure(sizes, seconds, rounds, concurrency, workers)
+        workers: int = 2, then=None) -> list[dict]:
+    """Benchmark rows: HTML and API throughput against the bare route, and latency scaling; then
+    the rows *then(folder, size)* gives for the largest registry (see `measure`)."""
+    found = measure(sizes, seconds, rounds, concurrency, workers, then=then)
     f, small, large = found["figures"], sizes[0], sizes[-1]
     setup = (f"gunicorn {workers} sync workers, {concurrency} client threads, SQLite, "
              f"seeded in {found['seed_seconds'][str(large)]} s")
@@ -280,7 +285,7 @@ def run(sizes=(10_000, 1_000_000), seconds: float = 15.0, rounds: int = 3, concu
             "detail": (f"p99 {at_large['p99_ms']} ms vs {at_small['p99_ms']} ms; "
                        f"{at_large['requests_per_second']} /s vs {at_small['requests_per_second']} /s"),
             "large": at_large, "small": at_small})
-    return rows
+    return rows + (found["then"] or [])
 
 
 if __name__ == "__main__":
