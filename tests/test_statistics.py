@@ -291,3 +291,32 @@ def test_other_staff_cannot_see_statistics(app, client, users):
         client.logout()
     client.login(users[Role.ADMINISTRATOR].username)
     assert client.get("/stats/").status_code == 200
+
+
+def test_one_table_as_csv_runs_only_that_tables_queries(app, dataset, analyst):
+    """Each CSV is the same table as in the whole report, computed alone: fewer statements than
+    the dashboard, and the same bytes as the table taken from the whole report."""
+    import sqlalchemy as sa
+
+    from skills_cert.extensions import db
+    from skills_cert.services import statistics_report
+
+    statements = []
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    whole = _report(app)
+    assert [t.key for t in whole.tables] == list(statistics_report.TABLE_KEYS)
+    statements.clear()
+    assert analyst.get("/stats/", query_string=PERIOD, headers=EN).status_code == 200
+    dashboard = len(statements)
+    alone = {}
+    for key in statistics_report.TABLE_KEYS:
+        statements.clear()
+        response = analyst.get(f"/stats/{key}.csv", query_string=PERIOD, headers=EN)
+        assert response.status_code == 200
+        assert response.get_data(as_text=True) == statistics_report.table_csv(whole.table(key))
+        alone[key] = len(statements)
+    # Each request also loads the user and the filter choices; beyond that, the tables add up.
+    overhead = min(alone.values()) - 1
+    assert sum(n - overhead for n in alone.values()) <= dashboard - overhead + len(alone), (alone, dashboard)
+    assert max(alone.values()) < dashboard

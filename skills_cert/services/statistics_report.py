@@ -62,17 +62,27 @@ def labels(session: so.Session, locale: str) -> dict[str, dict[str, str]]:
             "month": {}}
 
 
-def build(session: so.Session, filters: st.Filters, *, today: dt.date, locale: str) -> Report:
+TESTING_BY = ("month", "sex", "standard", "province")
+TABLE_KEYS = (*(f"testing_by_{by}" for by in TESTING_BY), "reasons", "certificates", "recognition",
+              "verifications")
+
+
+def build(session: so.Session, filters: st.Filters, *, today: dt.date, locale: str,
+          only: str | None = None) -> Report:
+    """Every table of the report, in order; or, with *only* (a key of TABLE_KEYS), that one table
+    alone, for its CSV export (none of the others' queries run)."""
     names = labels(session, locale)
-    total = st.testing_total(session, filters)
-    tables = (
-        *(st.testing_table(session, filters, by, names[by], total) for by in ("month", "sex", "standard", "province")),
-        st.reasons_table(session, filters),
-        st.certificates_table(session, filters, today, names["sex"]),
-        st.recognition_table(session, filters, today, locale),
-        st.verifications_table(session, filters),
-    )
-    return Report(filters, today, tables)
+    keys = [only] if only else list(TABLE_KEYS)
+    total = st.testing_total(session, filters) if any(k.startswith("testing_by_") for k in keys) else None
+    makers = {
+        **{f"testing_by_{by}": (lambda by=by: st.testing_table(session, filters, by, names[by], total))
+           for by in TESTING_BY},
+        "reasons": lambda: st.reasons_table(session, filters),
+        "certificates": lambda: st.certificates_table(session, filters, today, names["sex"]),
+        "recognition": lambda: st.recognition_table(session, filters, today, locale),
+        "verifications": lambda: st.verifications_table(session, filters),
+    }
+    return Report(filters, today, tuple(makers[key]() for key in keys))
 
 
 def filter_options(session: so.Session, locale: str) -> dict[str, list[tuple[str, str]]]:

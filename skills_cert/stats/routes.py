@@ -19,8 +19,9 @@ from skills_cert.stats.forms import StatisticsFilterForm
 READERS = tuple(STATISTICS_READERS)
 
 
-def _report():
-    """The report for the filters in the query string (this year by default)."""
+def _report(only: str | None = None):
+    """The report for the filters in the query string (this year by default); with *only*, just
+    that table."""
     locale = str(get_locale())
     today = dt.date.today()
     args = request.args.to_dict()
@@ -31,7 +32,7 @@ def _report():
     form.set_choices(options)
     form.validate()
     filters = form.filters()
-    report = report_service.build(db.session, filters, today=today, locale=locale)
+    report = report_service.build(db.session, filters, today=today, locale=locale, only=only)
     return form, report, report_service.describe(filters, options)
 
 
@@ -53,9 +54,9 @@ def dashboard():
 @bp.route("/<key>.csv")
 @roles_required(*READERS)
 def table_csv(key: str):
-    _form, report, _described = _report()
-    if key not in {t.key for t in report.tables}:
+    if key not in report_service.TABLE_KEYS:
         abort(404)
+    _form, report, _described = _report(only=key)
     return Response(report_service.table_csv(report.table(key)), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="statistics-{key}.csv"'})
 
