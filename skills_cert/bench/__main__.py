@@ -23,7 +23,7 @@ def _attempt(name: str, func, *args, **kwargs) -> list[dict]:
 
 # Registry sizes (small, large), seconds of load per target, interleaved rounds.
 QUICK_VERIFY = {"sizes": (200, 2_000), "seconds": 2.0, "rounds": 1}
-FULL_VERIFY = {"sizes": (10_000, 1_000_000), "seconds": 9.0, "rounds": 3}
+FULL_VERIFY = {"sizes": (10_000, 1_000_000), "seconds": 6.0, "rounds": 3}
 
 
 def run(quick: bool) -> dict:
@@ -34,7 +34,7 @@ def run(quick: bool) -> dict:
                                       count=20 if quick else 200)
 
     def statistics(folder, count):  # on the largest registry, before it is deleted
-        return _attempt("statistics dashboard", dashboard.run, folder, count, repeats=3 if quick else 5)
+        return _attempt("statistics dashboard", dashboard.run, folder, count, repeats=3)
 
     results["benchmarks"] += _attempt("verification throughput (gunicorn)", verify_throughput.run,
                                       **(QUICK_VERIFY if quick else FULL_VERIFY), then=statistics)
