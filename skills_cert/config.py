@@ -66,12 +66,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Seconds after which the statistics snapshot is rebuilt when someone opens the dashboard
+        # (it is also rebuilt on a new day); `flask statistics refresh` from cron keeps it fresh.
+        "STATISTICS_MAX_AGE": _env_int("STATISTICS_MAX_AGE", 3600),
     }
     if env == "testing":
         config["TESTING"] = True
         # Cheap hashes for the test suite only; everywhere else argon2-cffi's defaults apply.
         config["PASSWORD_HASH_TIME_COST"] = 1
         config["PASSWORD_HASH_MEMORY_COST"] = 8 * 1024
+        config["STATISTICS_MAX_AGE"] = 0  # tests see the registry as it is at every request
     if overrides:
         config.update(overrides)
     check_config(config)

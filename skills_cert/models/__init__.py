@@ -48,6 +48,7 @@ from skills_cert.models.standard import (
     Unit,
     checklist_item_criteria,
 )
+from skills_cert.models.statistics import StatsCell, StatsOverlap, StatsOverlapCell, StatsPair, StatsSnapshot
 from skills_cert.models.user import ROLE_LABELS, Role, User
 
 __all__ = [
@@ -61,4 +62,5 @@ __all__ = [
     "checklist_item_criteria",
     "AGREEMENT_STATUS_LABELS", "RELATION_LABELS", "Agreement", "AgreementEvent", "AgreementStatus",
     "Relation", "StandardMapping", "UnitMapping",
+    "StatsCell", "StatsOverlap", "StatsOverlapCell", "StatsPair", "StatsSnapshot",
 ]

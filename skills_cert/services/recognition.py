@@ -277,11 +277,17 @@ def for_certificate(session: so.Session, certificate, on: dt.date) -> list[Recog
 
     Certificates of one standard version mostly record the same units, so the answer is cached
     per (standard version, achieved units, day) for as long as the MRS stamp does not change."""
-    key = (mrs_stamp(session), certificate.standard_id, tuple(sorted(certificate.units)), on)
+    return list(cached(session, certificate.standard_id, certificate.units, on, mrs_stamp(session)))
+
+
+def cached(session: so.Session, standard_id: int, achieved: Iterable[str], on: dt.date,
+           stamp: tuple) -> tuple[Recognition, ...]:
+    """`recognitions`, strongest first, from the cache while *stamp* (`mrs_stamp`) holds."""
+    key = (stamp, standard_id, tuple(sorted(achieved)), on)
     found = _cache.get(key)
     if found is None:
         order = {FULL: 0, PARTIAL: 1, NONE: 2}
-        found = tuple(sorted(recognitions(session, certificate.standard_id, certificate.units, on),
+        found = tuple(sorted(recognitions(session, standard_id, achieved, on),
                              key=lambda r: (order[r.outcome], r.country, r.destination_code)))
         _cache.put(key, found)
-    return list(found)
+    return found

@@ -17,6 +17,7 @@ from skills_cert.i18n import localized
 from skills_cert.models import Pathway, Sex, Standard, TestingCentre
 from skills_cert.provinces import PROVINCES
 from skills_cert.services import statistics as st
+from skills_cert.services import statistics_cube
 from skills_cert.services.suppression import Cell, Table
 
 SUPPRESSED = "suppressed"  # in CSV files
@@ -27,6 +28,7 @@ class Report:
     filters: st.Filters
     today: dt.date
     tables: tuple[Table, ...]
+    as_at: dt.datetime | None = None  # when the snapshot the figures come from was built
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -68,21 +70,24 @@ TABLE_KEYS = (*(f"testing_by_{by}" for by in TESTING_BY), "reasons", "certificat
 
 
 def build(session: so.Session, filters: st.Filters, *, today: dt.date, locale: str,
-          only: str | None = None) -> Report:
+          only: str | None = None, max_age: float = 0) -> Report:
     """Every table of the report, in order; or, with *only* (a key of TABLE_KEYS), that one table
-    alone, for its CSV export (none of the others' queries run)."""
+    alone, for its CSV export (none of the others' queries run). The statistics snapshot is
+    rebuilt first if it is *max_age* seconds old or more (by default: always), or from another day."""
+    snapshot = statistics_cube.fresh(session, today=today, max_age=max_age)
     names = labels(session, locale)
     keys = [only] if only else list(TABLE_KEYS)
-    total = st.testing_total(session, filters) if any(k.startswith("testing_by_") for k in keys) else None
+    testing_by = [by for by in TESTING_BY if f"testing_by_{by}" in keys]
+    testing = st.testing_figures(session, filters, testing_by) if testing_by else None
     makers = {
-        **{f"testing_by_{by}": (lambda by=by: st.testing_table(session, filters, by, names[by], total))
+        **{f"testing_by_{by}": (lambda by=by: st.testing_table(session, filters, by, names[by], testing))
            for by in TESTING_BY},
         "reasons": lambda: st.reasons_table(session, filters),
         "certificates": lambda: st.certificates_table(session, filters, today, names["sex"]),
         "recognition": lambda: st.recognition_table(session, filters, today, locale),
         "verifications": lambda: st.verifications_table(session, filters),
     }
-    return Report(filters, today, tuple(makers[key]() for key in keys))
+    return Report(filters, today, tuple(makers[key]() for key in keys), snapshot.built_at)
 
 
 def filter_options(session: so.Session, locale: str) -> dict[str, list[tuple[str, str]]]:
@@ -106,8 +111,8 @@ def describe(filters: st.Filters, options: dict[str, list[tuple[str, str]]]) -> 
     def name(kind: str, value) -> str:
         return dict(options.get(kind, [])).get(str(value), str(value))
 
-    parts = [_("Period: %(start)s to %(end)s", start=filters.date_from.isoformat() if filters.date_from else "…",
-               end=filters.date_to.isoformat() if filters.date_to else "…")]
+    parts = [_("Period: %(start)s to %(end)s", start=filters.date_from.strftime("%Y-%m") if filters.date_from else "…",
+               end=filters.date_to.strftime("%Y-%m") if filters.date_to else "…")]
     for kind, value, label in (("province", filters.province, _("Province")),
                                ("centre", filters.centre_id, _("Testing centre")),
                                ("standard", filters.standard_code, _("Standard")),

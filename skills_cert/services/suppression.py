@@ -27,7 +27,7 @@ THRESHOLD = 5
 @dataclass
 class Cell:
     value: int | float | None
-    people: int = 0  # distinct people behind the value; for a rate, unused
+    people: int = 0  # distinct people behind the value (or more, where that cannot move it across THRESHOLD); unused for a rate
     suppressed: bool = False
 
     @property

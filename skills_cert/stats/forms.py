@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import Field, SelectField
 from wtforms.validators import Optional
+from wtforms.widgets import MonthInput
 
 from skills_cert.services.statistics import Filters
+
+
+class MonthField(Field):
+    """A calendar month, YYYY-MM (a date YYYY-MM-DD, as older links carry, means its month).
+    The data is the first day of the month."""
+
+    widget = MonthInput()
+
+    def _value(self) -> str:
+        if self.data:
+            return self.data.strftime("%Y-%m")
+        return " ".join(self.raw_data) if self.raw_data else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        try:
+            self.data = dt.date.fromisoformat(f"{text}-01" if len(text) == 7 else text).replace(day=1)
+        except ValueError as exc:
+            raise ValueError(_("Not a valid month: use the form YYYY-MM, e.g. 2026-01.")) from exc
 
 
 class StatisticsFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = MonthField(_l("From month"), validators=[Optional()])
+    date_to = MonthField(_l("To month"), validators=[Optional()])
     province = SelectField(_l("Province"), validators=[Optional()])
     centre = SelectField(_l("Testing centre"), validators=[Optional()])
     standard = SelectField(_l("Standard"), validators=[Optional()])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import get_locale
 
 from skills_cert.auth.access import roles_required
@@ -26,13 +26,14 @@ def _report(only: str | None = None):
     today = dt.date.today()
     args = request.args.to_dict()
     if "date_from" not in args and "date_to" not in args:
-        args.update(date_from=today.replace(month=1, day=1).isoformat(), date_to=today.isoformat())
+        args.update(date_from=f"{today.year}-01", date_to=today.strftime("%Y-%m"))
     form = StatisticsFilterForm(formdata=_multidict(args))
     options = report_service.filter_options(db.session, locale)
     form.set_choices(options)
     form.validate()
     filters = form.filters()
-    report = report_service.build(db.session, filters, today=today, locale=locale, only=only)
+    report = report_service.build(db.session, filters, today=today, locale=locale, only=only,
+                                  max_age=current_app.config["STATISTICS_MAX_AGE"])
     return form, report, report_service.describe(filters, options)
 
 
@@ -66,6 +67,6 @@ def table_csv(key: str):
 def report_pdf():
     _form, report, described = _report()
     pdf = report_service.report_pdf(report, subtitle=described, charts=ch.report_charts(report),
-                                    generated=utcnow().strftime("%Y-%m-%d %H:%M UTC"))
+                                    generated=(report.as_at or utcnow()).strftime("%Y-%m-%d %H:%M UTC"))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="statistics-{report.today.isoformat()}.pdf"'})
