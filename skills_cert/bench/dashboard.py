@@ -21,13 +21,15 @@ The floor is `SELECT COUNT(*) FROM certificates` on the same database through th
 after one warm-up, median of *repeats*: the cheapest question that must still touch every
 certificate (SQLite walks its narrowest index: about 5 ms for a million).
 
+Before the pages, the statistics snapshot is rebuilt once and timed (`flask statistics
+refresh`, run from cron in production); the pages then read it, as they do for STATISTICS_MAX_AGE
+seconds after a rebuild. The rebuild is reported against the same count, with no goal: it is the
+work taken off the page, done once for everyone.
+
 The goal: the dashboard over all years within GOAL_RATIO times that count, half a second at a
-million certificates where the count takes 5 ms. That is what "fast" means for a page a policy
-maker waits for, and live aggregation does not reach it however well indexed: on SQLite at a
-million, one pass that only sums the approved assessments, read from an index alone, already costs
-about 27 times the count, and the page makes about fourteen passes over a whole table, most with
-COUNT(DISTINCT) of candidates and a GROUP BY (each 150 to 300 times the count). Meeting it takes
-figures aggregated ahead of time. The other rows carry no goal; they show what the page as it
+million certificates where the count takes 5 ms. Live aggregation did not reach it however well
+indexed (about fourteen passes over whole tables with COUNT(DISTINCT), 13 to 14 s at a million);
+the snapshot's few thousand cells do. The other rows carry no goal; they show what the page as it
 opens, a narrowed view, the CSV and the PDF cost.
 """
 
@@ -70,6 +72,11 @@ def run(folder: Path, count: int, repeats: int = 5) -> list[dict]:
                        f"slowest {page['slowest_ms']} ms; floor: SELECT COUNT(*) FROM certificates "
                        f"({found['certificates']:,} rows), median of {repeats}"),
             "dashboard": page, "count_ms": floor})
+    refresh = found["refresh"]
+    rows.append({"name": f"statistics snapshot rebuild, {count:,} certificates", "figure": _ms(refresh["ms"]),
+                 "floor": _ms(floor), "ratio": round(refresh["ms"] / max(floor, 1e-4), 1), "goal": "-",
+                 "meets_goal": True,
+                 "detail": f"{refresh['cells']:,} cells; `flask statistics refresh`, once, before the pages"})
     return rows
 
 
@@ -182,7 +189,7 @@ def _urls(app) -> dict[str, str]:
         code = db.session.scalar(sa.select(Standard.code).join(Certificate, Certificate.standard_id == Standard.id)
                                  .order_by(Certificate.id.desc()).limit(1))
     today = dt.date.today()
-    narrow = f"date_from={today.replace(month=1, day=1).isoformat()}&date_to={today.isoformat()}&sex=female"
+    narrow = f"date_from={today.year}-01&date_to={today.strftime('%Y-%m')}&sex=female"
     return {"all": "/stats/?date_from=&date_to=", "year": "/stats/", "narrow": f"/stats/?{narrow}&standard={code}",
             "csv": "/stats/testing_by_standard.csv?date_from=&date_to=", "pdf": "/stats/report.pdf?date_from=&date_to="}
 
@@ -198,11 +205,25 @@ def main(folder: str, repeats: int) -> dict:
     with app.app_context():
         statements = _watch(db.engine)
     urls = _urls(app)
+    refresh = _refresh(app)
     # The PDF runs the all-years page's queries, warmed by then: it is timed once, without a warm-up.
     pages = {key: _page(client, url, 1, statements, warm=False) if key == "pdf" else _page(client, url, repeats, statements)
              for key, url in urls.items()}
     count_ms, rows = _count_ms(app, repeats)
-    return {"folder": folder, "certificates": rows, "count_ms": count_ms, "pages": pages}
+    return {"folder": folder, "certificates": rows, "count_ms": count_ms, "pages": pages, "refresh": refresh}
+
+
+def _refresh(app) -> dict:
+    """Rebuild the statistics snapshot once, as `flask statistics refresh` does, and time it;
+    the pages then read that snapshot (it stays fresh for STATISTICS_MAX_AGE)."""
+    from skills_cert.extensions import db
+    from skills_cert.services import statistics_cube
+
+    with app.app_context():
+        started = time.perf_counter()
+        snapshot = statistics_cube.refresh(db.session, dt.date.today())
+        db.session.commit()
+        return {"ms": round((time.perf_counter() - started) * 1000, 1), "cells": snapshot.cells}
 
 
 if __name__ == "__main__":
