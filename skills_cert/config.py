@@ -69,6 +69,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Seconds after which the statistics snapshot is rebuilt when someone opens the dashboard
         # (it is also rebuilt on a new day); `flask statistics refresh` from cron keeps it fresh.
         "STATISTICS_MAX_AGE": _env_int("STATISTICS_MAX_AGE", 3600),
+        # ... but not when its last rebuild took longer than this: the page then shows the older
+        # figures, saying so, until `flask statistics refresh` runs.
+        "STATISTICS_INLINE_REBUILD_SECONDS": _env_int("STATISTICS_INLINE_REBUILD_SECONDS", 10),
     }
     if env == "testing":
         config["TESTING"] = True

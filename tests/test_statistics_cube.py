@@ -238,13 +238,13 @@ def test_snapshot_is_rebuilt_when_old_or_from_another_day(app, seeded):
     with app.app_context():
         first = statistics_cube.current(db.session)
         built_at = first.built_at
-        assert statistics_cube.fresh(db.session, today=TODAY, max_age=3600).built_at == built_at
+        assert statistics_cube.fresh(db.session, today=TODAY, max_age=3600)[0].built_at == built_at
         candidates = db.session.scalar(sa.select(sa.func.count()).select_from(StatsSnapshot))
         assert candidates == 1
-        again = statistics_cube.fresh(db.session, today=TODAY + dt.timedelta(days=1), max_age=3600)
+        again, _kept = statistics_cube.fresh(db.session, today=TODAY + dt.timedelta(days=1), max_age=3600)
         again_at = again.built_at
         assert again.built_for == TODAY + dt.timedelta(days=1) and again_at > built_at
-        assert statistics_cube.fresh(db.session, today=again.built_for, max_age=0).built_at > again_at
+        assert statistics_cube.fresh(db.session, today=again.built_for, max_age=0)[0].built_at > again_at
         assert db.session.scalar(sa.select(sa.func.count()).select_from(StatsSnapshot)) == 1
         assert db.session.scalar(sa.text("SELECT COUNT(*) FROM stats_pairs")) == 0  # scratch left empty
         assert db.session.scalar(sa.text("SELECT MAX(representative) FROM stats_overlaps")) == 0  # no person
@@ -295,3 +295,31 @@ def test_a_bad_month_is_refused_in_the_readers_language(app, client, lang, messa
     answer = client.get("/stats/?date_from=March&date_to=", headers={"Accept-Language": lang})
     assert answer.status_code == 200
     assert message in answer.get_data(as_text=True)
+
+
+def test_a_slow_rebuild_is_left_to_the_command_and_the_page_says_so(app, client):
+    """A stale snapshot whose last rebuild took longer than STATISTICS_INLINE_REBUILD_SECONDS is
+    shown as it is, with a warning: the page does not wait for a recount."""
+    analyst = make_user(app, Role.ANALYST)
+    client.login(analyst.username)
+    with app.app_context():
+        demo.seed(db.session, 6, key_dir=Path(app.config["SIGNING_KEY_DIR"]),
+                  standards_dir=Path(app.config["STANDARDS_DIR"]), today=TODAY, rng=random.Random(5))
+        db.session.commit()
+    client.get("/stats/", headers=EN)  # builds it (none yet): STATISTICS_MAX_AGE is 0 in tests
+    with app.app_context():
+        db.session.execute(sa.update(StatsSnapshot).values(seconds=75.0))
+        demo.seed(db.session, 5, key_dir=Path(app.config["SIGNING_KEY_DIR"]),
+                  standards_dir=Path(app.config["STANDARDS_DIR"]), today=TODAY, rng=random.Random(6))
+        db.session.commit()
+        built_at = statistics_cube.current(db.session).built_at
+    page = client.get("/stats/?date_from=&date_to=", headers=EN).get_data(as_text=True)
+    assert "Recounting this registry takes about 75 seconds" in page
+    with app.app_context():
+        assert statistics_cube.current(db.session).built_at == built_at
+        assert st.testing_figures(db.session, Filters(), [])["total"]["total"]["assessed"] == 6
+    assert app.test_cli_runner().invoke(args=["statistics", "refresh"]).exit_code == 0
+    page = client.get("/stats/?date_from=&date_to=", headers=EN).get_data(as_text=True)
+    assert "Recounting" not in page  # the new snapshot took well under the limit
+    with app.app_context():
+        assert st.testing_figures(db.session, Filters(), [])["total"]["total"]["assessed"] == 11

@@ -46,6 +46,8 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stats_cells")),
     )
     op.create_index("ix_stats_cells_family_month", "stats_cells", ["family", "month"], unique=False)
+    op.create_index("ix_stats_cells_dims", "stats_cells",
+                    ["family", "month", "centre_id", "standard_id", "pathway", "sex", "facet", "detail"], unique=False)
     op.create_table(
         "stats_overlaps",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -83,6 +85,7 @@ def downgrade():
     op.drop_table("stats_overlap_cells")
     op.drop_index("ix_stats_overlaps_family_size", table_name="stats_overlaps")
     op.drop_table("stats_overlaps")
+    op.drop_index("ix_stats_cells_dims", table_name="stats_cells")
     op.drop_index("ix_stats_cells_family_month", table_name="stats_cells")
     op.drop_table("stats_cells")
     op.drop_table("stats_snapshots")

@@ -38,7 +38,10 @@ class StatsCell(db.Model):
     cells join on plain equality."""
 
     __tablename__ = "stats_cells"
-    __table_args__ = (sa.Index("ix_stats_cells_family_month", "family", "month"),)
+    __table_args__ = (sa.Index("ix_stats_cells_family_month", "family", "month"),
+                      # finds a row's cell while the overlaps are built
+                      sa.Index("ix_stats_cells_dims", "family", "month", "centre_id", "standard_id", "pathway",
+                               "sex", "facet", "detail"))
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     family: so.Mapped[str] = so.mapped_column(sa.String(16))

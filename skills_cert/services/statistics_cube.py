@@ -233,14 +233,21 @@ def is_stale(snapshot: StatsSnapshot | None, *, today: dt.date, now: dt.datetime
             or (now - snapshot.built_at).total_seconds() >= max_age)
 
 
-def fresh(session: so.Session, *, today: dt.date, max_age: float) -> StatsSnapshot:
+def fresh(session: so.Session, *, today: dt.date, max_age: float,
+          inline_limit: float | None = None) -> tuple[StatsSnapshot, bool]:
     """The snapshot, rebuilt first (and committed) if there is none, it was built for another
-    day, or it is *max_age* seconds old or older."""
+    day, or it is *max_age* seconds old or older; but a stale snapshot whose rebuild took more
+    than *inline_limit* seconds is returned as it is (a page must not wait a minute, and a
+    worker's timeout would kill the rebuild): `flask statistics refresh` rebuilds it.
+    Returns (snapshot, True if it is stale and was kept)."""
     snapshot = current(session)
-    if is_stale(snapshot, today=today, now=utcnow(), max_age=max_age):
-        snapshot = refresh(session, today)
-        session.commit()
-    return snapshot
+    if not is_stale(snapshot, today=today, now=utcnow(), max_age=max_age):
+        return snapshot, False
+    if snapshot is not None and inline_limit is not None and snapshot.seconds > inline_limit:
+        return snapshot, True
+    snapshot = refresh(session, today)
+    session.commit()
+    return snapshot, False
 
 
 # --- reading ----------------------------------------------------------------------------------

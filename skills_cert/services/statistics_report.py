@@ -29,6 +29,7 @@ class Report:
     today: dt.date
     tables: tuple[Table, ...]
     as_at: dt.datetime | None = None  # when the snapshot the figures come from was built
+    stale_rebuild_seconds: float | None = None  # set when that snapshot is stale: its rebuild time
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -70,11 +71,12 @@ TABLE_KEYS = (*(f"testing_by_{by}" for by in TESTING_BY), "reasons", "certificat
 
 
 def build(session: so.Session, filters: st.Filters, *, today: dt.date, locale: str,
-          only: str | None = None, max_age: float = 0) -> Report:
+          only: str | None = None, max_age: float = 0, inline_limit: float | None = None) -> Report:
     """Every table of the report, in order; or, with *only* (a key of TABLE_KEYS), that one table
     alone, for its CSV export (none of the others' queries run). The statistics snapshot is
-    rebuilt first if it is *max_age* seconds old or more (by default: always), or from another day."""
-    snapshot = statistics_cube.fresh(session, today=today, max_age=max_age)
+    rebuilt first if it is *max_age* seconds old or more (by default: always), or from another day,
+    unless its last rebuild took more than *inline_limit* seconds (see `statistics_cube.fresh`)."""
+    snapshot, stale = statistics_cube.fresh(session, today=today, max_age=max_age, inline_limit=inline_limit)
     names = labels(session, locale)
     keys = [only] if only else list(TABLE_KEYS)
     testing_by = [by for by in TESTING_BY if f"testing_by_{by}" in keys]
@@ -87,7 +89,8 @@ def build(session: so.Session, filters: st.Filters, *, today: dt.date, locale: s
         "recognition": lambda: st.recognition_table(session, filters, today, locale),
         "verifications": lambda: st.verifications_table(session, filters),
     }
-    return Report(filters, today, tuple(makers[key]() for key in keys), snapshot.built_at)
+    return Report(filters, today, tuple(makers[key]() for key in keys), snapshot.built_at,
+                  snapshot.seconds if stale else None)
 
 
 def filter_options(session: so.Session, locale: str) -> dict[str, list[tuple[str, str]]]:

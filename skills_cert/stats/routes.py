@@ -33,7 +33,8 @@ def _report(only: str | None = None):
     form.validate()
     filters = form.filters()
     report = report_service.build(db.session, filters, today=today, locale=locale, only=only,
-                                  max_age=current_app.config["STATISTICS_MAX_AGE"])
+                                  max_age=current_app.config["STATISTICS_MAX_AGE"],
+                                  inline_limit=current_app.config["STATISTICS_INLINE_REBUILD_SECONDS"])
     return form, report, report_service.describe(filters, options)
 
 
