@@ -176,9 +176,11 @@ def _build_family(session: so.Session, family: str, day: dt.date) -> None:
         ["family", *DIMENSIONS, "n", "people"],
         sa.select(sa.literal(family), *dims, sa.func.count(sa.distinct(source.c.item)),
                   sa.func.count(sa.distinct(source.c.candidate_id))).group_by(*dims)))
-    # People with two or more rows may be in two or more cells: record their cells.
+    # People with two or more things counted may be in two cells of one domain: record their
+    # cells. (One thing is in one cell per domain: a "not yet competent" assessment with three
+    # reasons is in three cells, one in each reason's domain, which are never added up.)
     several = (sa.select(source.c.candidate_id).where(source.c.candidate_id.is_not(None))
-               .group_by(source.c.candidate_id).having(sa.func.count() > 1))
+               .group_by(source.c.candidate_id).having(sa.func.count(sa.distinct(source.c.item)) > 1))
     cells = sa.select(StatsCell).where(StatsCell.family == family).subquery("cells")
     session.execute(sa.insert(StatsPair).from_select(
         ["candidate_id", "cell_id", "domain"],
