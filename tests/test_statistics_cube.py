@@ -323,3 +323,35 @@ def test_a_slow_rebuild_is_left_to_the_command_and_the_page_says_so(app, client)
     assert "Recounting" not in page  # the new snapshot took well under the limit
     with app.app_context():
         assert st.testing_figures(db.session, Filters(), [])["total"]["total"]["assessed"] == 11
+
+
+def test_two_rebuilds_at_once_leave_one_snapshot(app):
+    """Two workers finding the snapshot stale at the same moment: one rebuild waits for the
+    other, and the cells are not doubled (on SQLite the second writer waits its turn too)."""
+    import threading
+
+    with app.app_context():
+        demo.seed(db.session, 30, key_dir=Path(app.config["SIGNING_KEY_DIR"]),
+                  standards_dir=Path(app.config["STANDARDS_DIR"]), today=TODAY, rng=random.Random(8))
+        db.session.commit()
+    errors = []
+    barrier = threading.Barrier(2)
+
+    def rebuild():
+        try:
+            with app.app_context():
+                barrier.wait()
+                statistics_cube.refresh(db.session, TODAY)
+                db.session.commit()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=rebuild) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StatsSnapshot)) == 1
+        assert st.testing_figures(db.session, Filters(), [])["total"]["total"]["assessed"] == 30

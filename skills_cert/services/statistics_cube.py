@@ -44,6 +44,7 @@ from skills_cert.models.types import utcnow
 from skills_cert.services.suppression import THRESHOLD
 
 FAMILIES = ("testing", "reasons", "certificates", "recognition", "verifications")
+REFRESH_LOCK = 0x5354_4154  # PostgreSQL advisory lock key held while the snapshot is rebuilt
 DIMENSIONS = ("month", "centre_id", "standard_id", "pathway", "sex", "facet", "detail")
 
 
@@ -209,9 +210,14 @@ def _build_family(session: so.Session, family: str, day: dt.date) -> None:
 
 def refresh(session: so.Session, today: dt.date) -> StatsSnapshot:
     """Replace the snapshot with one built from the registry as it is, for *today*. The caller
-    commits. On PostgreSQL, a second refresh waits for the first and then rebuilds."""
+    commits. On PostgreSQL a second refresh waits for the first (a transaction lock, which holds
+    even before the first snapshot row exists) and then rebuilds; SQLite runs one writer at a time."""
     started = time.perf_counter()
-    snapshot = session.scalar(sa.select(StatsSnapshot).with_for_update())
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(REFRESH_LOCK)))
+    else:  # a first write takes SQLite's write lock before the snapshot row is read
+        session.execute(sa.delete(StatsPair))
+    snapshot = session.scalar(sa.select(StatsSnapshot).order_by(StatsSnapshot.id).limit(1))
     for model in (StatsOverlapCell, StatsOverlap, StatsCell, StatsPair):
         session.execute(sa.delete(model))
     for family in FAMILIES:
