@@ -19,7 +19,7 @@ ALIGN = {"start": "left", "middle": "centre", "end": "right"}
 LABEL_SIZE, TICK_SIZE = 12, 10  # in chart units, as in app.css; scaled with the chart
 
 
-def legend_height(chart: Chart, scale: float) -> float:
+def legend_height(chart: Chart) -> float:
     return 7 * MM if chart.legend else 0
 
 
@@ -66,4 +66,4 @@ def draw_chart(canvas, chart: Chart, left: float, top: float, scale: float) -> f
             canvas.setFillColor(GREY)
             position += 3.6 * MM + text.draw_text(canvas, position + 3.6 * MM, baseline, name, 8) + 5 * MM
     canvas.restoreState()
-    return height + legend_height(chart, scale)
+    return height + legend_height(chart)

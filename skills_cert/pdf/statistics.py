@@ -61,7 +61,7 @@ def render_statistics(view: StatisticsView) -> bytes:
 
 def _chart_height(chart: Chart) -> float:
     scale = CHART_WIDTH / chart.width
-    return chart.height * scale + legend_height(chart, scale) + 12 * MM
+    return chart.height * scale + legend_height(chart) + 12 * MM
 
 
 def _chart(report: Report, chart: Chart) -> None:

@@ -66,7 +66,7 @@ def next_number(session: so.Session, authority: str, country: str, year: int) ->
     return f"{country}-{year}-{counter.last_number:06d}"
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
+def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -101,7 +101,7 @@ def _issue(session, assessment, *, kind, names, units, actor, today, key_dir, al
         number=number, public_id=new_public_id(), kind=kind.value, authority=authority.code,
         name_lao=names[0], name_latin=names[1], standard_code=standard.code,
         standard_version=standard.version, level=standard.level, units=tuple(units),
-        issued_on=today, expires_on=_add_years(today, standard.certificate_validity_years),
+        issued_on=today, expires_on=add_years(today, standard.certificate_validity_years),
         key_id=key_row.key_id)
     payload = signing.encode_payload(facts)
     certificate = Certificate(

@@ -64,7 +64,7 @@ from skills_cert.services import (
 )
 from skills_cert.services.candidates import search_key
 from skills_cert.services.centres import create_centre
-from skills_cert.services.certificates import _add_years, new_public_id
+from skills_cert.services.certificates import add_years, new_public_id
 from skills_cert.services.errors import InvalidState
 
 CHUNK = 5000
@@ -170,7 +170,7 @@ def _key(session, authority: str, key_dir: Path, today: dt.date, actor: User):
     """The authority's signing key. A demo database gets one valid from SPREAD_YEARS ago, so that
     certificates dated in the past verify."""
     if keys.active_key_row(session, authority) is None:
-        keys.create_key(session, authority, key_dir, today=_add_years(today, -SPREAD_YEARS), actor=actor)
+        keys.create_key(session, authority, key_dir, today=add_years(today, -SPREAD_YEARS), actor=actor)
     return keys.signing_key(session, authority, key_dir, today=today, allow_generate=False)
 
 
@@ -276,7 +276,7 @@ def seed(session: so.Session, count: int, *, key_dir: Path, standards_dir: Path,
     centres = _centres(session, officer)
     plans = [_Plan(standard, *_key(session, standard.authority.code, key_dir, today, officer), *_results(standard))
              for standard in _standards(session, standards_dir)]
-    start = max(max(p.key_row.valid_from for p in plans), _add_years(today, -SPREAD_YEARS))
+    start = max(max(p.key_row.valid_from for p in plans), add_years(today, -SPREAD_YEARS))
     run = _Run(session, rng or random.Random(), plans, centres, assessor, officer, today, start, count,
                secrets.token_hex(3).upper(), _Numbers(session))  # the tag keeps this run's identity numbers apart
     made = {"candidates": 0, "sessions": 0, "certificates": 0}
@@ -369,7 +369,7 @@ def _certificates(run: _Run, days, people, candidate_ids, assessment_ids, group_
             authority=authority.code, name_lao=people[k]["name_lao"], name_latin=people[k]["name_latin"],
             standard_code=standard.code, standard_version=standard.version, level=standard.level,
             units=tuple(result.achieved_units), issued_on=days[k],
-            expires_on=_add_years(days[k], standard.certificate_validity_years), key_id=plan.key_row.key_id)
+            expires_on=add_years(days[k], standard.certificate_validity_years), key_id=plan.key_row.key_id)
         payload = signing.encode_payload(facts)
         rows.append({
             "number": number, "public_id": facts.public_id, "download_token": new_public_id(),
