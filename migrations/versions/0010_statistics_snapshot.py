@@ -3,7 +3,7 @@
 stats_cells holds counts (rows and distinct people) by month, centre, standard version, pathway,
 sex and each family's facets; stats_overlaps and stats_overlap_cells record the sets of cells
 that people share, so that distinct people stay exact when cells are added up; stats_pairs is
-scratch space while building; stats_snapshots says when and for which day it was built. The
+scratch space while building (as is stats_rows); stats_snapshots says when and for which day it was built. The
 tables start empty: the first dashboard view, or `flask statistics refresh`, fills them.
 
 Revision ID: 0010
@@ -71,6 +71,18 @@ def upgrade():
     )
     op.create_index(op.f("ix_stats_overlap_cells_cell_id"), "stats_overlap_cells", ["cell_id"], unique=False)
     op.create_table(
+        "stats_rows",
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("centre_id", sa.Integer(), nullable=False),
+        sa.Column("standard_id", sa.Integer(), nullable=False),
+        sa.Column("pathway", sa.String(length=8), nullable=False),
+        sa.Column("sex", sa.String(length=8), nullable=False),
+        sa.Column("facet", sa.String(length=40), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("item", sa.Integer(), nullable=False),
+        sa.Column("candidate_id", sa.Integer(), nullable=True),
+    )
+    op.create_table(
         "stats_pairs",
         sa.Column("candidate_id", sa.Integer(), nullable=False),
         sa.Column("cell_id", sa.Integer(), nullable=False),
@@ -81,6 +93,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table("stats_pairs")
+    op.drop_table("stats_rows")
     op.drop_index(op.f("ix_stats_overlap_cells_cell_id"), table_name="stats_overlap_cells")
     op.drop_table("stats_overlap_cells")
     op.drop_index("ix_stats_overlaps_family_size", table_name="stats_overlaps")

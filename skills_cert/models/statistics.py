@@ -88,3 +88,19 @@ class StatsPair(db.Model):
     candidate_id: so.Mapped[int] = so.mapped_column(sa.Integer, primary_key=True)
     cell_id: so.Mapped[int] = so.mapped_column(sa.Integer, primary_key=True)
     domain: so.Mapped[str] = so.mapped_column(sa.Text)
+
+
+# Scratch space while building: one row per thing counted, with every dimension worked out once,
+# so that the registry's joins run once per family (and the planner joins plain columns).
+stats_rows = sa.Table(
+    "stats_rows", db.metadata,
+    sa.Column("month", sa.String(7), nullable=False),
+    sa.Column("centre_id", sa.Integer, nullable=False),
+    sa.Column("standard_id", sa.Integer, nullable=False),
+    sa.Column("pathway", sa.String(8), nullable=False),
+    sa.Column("sex", sa.String(8), nullable=False),
+    sa.Column("facet", sa.String(40), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("item", sa.Integer, nullable=False),
+    sa.Column("candidate_id", sa.Integer),
+)

@@ -39,7 +39,14 @@ from skills_cert.models import (
     TestSession,
     VerificationEvent,
 )
-from skills_cert.models.statistics import StatsCell, StatsOverlap, StatsOverlapCell, StatsPair, StatsSnapshot
+from skills_cert.models.statistics import (
+    StatsCell,
+    StatsOverlap,
+    StatsOverlapCell,
+    StatsPair,
+    StatsSnapshot,
+    stats_rows,
+)
 from skills_cert.models.types import utcnow
 from skills_cert.services.suppression import THRESHOLD
 
@@ -171,23 +178,31 @@ def _domain(family: str, cells):
 
 
 def _build_family(session: so.Session, family: str, day: dt.date) -> None:
-    source = SOURCES[family](session, day).subquery("source")
-    dims = [source.c[d] for d in DIMENSIONS]
+    session.execute(sa.insert(stats_rows).from_select(
+        [*DIMENSIONS, "item", "candidate_id"], SOURCES[family](session, day)))
+    rows = stats_rows.c
+    dims = [rows[d] for d in DIMENSIONS]
     session.execute(sa.insert(StatsCell).from_select(
         ["family", *DIMENSIONS, "n", "people"],
-        sa.select(sa.literal(family), *dims, sa.func.count(sa.distinct(source.c.item)),
-                  sa.func.count(sa.distinct(source.c.candidate_id))).group_by(*dims)))
+        sa.select(sa.literal(family), *dims, sa.func.count(sa.distinct(rows.item)),
+                  sa.func.count(sa.distinct(rows.candidate_id))).group_by(*dims)))
+    # The planner must know the cells and rows are thousands and millions, not none, to join
+    # them by hashing rather than row by row (PostgreSQL took many minutes without it).
+    for table in (StatsCell.__tablename__, stats_rows.name):
+        session.execute(sa.text(f"ANALYZE {table}"))
     # People with two or more things counted may be in two cells of one domain: record their
     # cells. (One thing is in one cell per domain: a "not yet competent" assessment with three
     # reasons is in three cells, one in each reason's domain, which are never added up.)
-    several = (sa.select(source.c.candidate_id).where(source.c.candidate_id.is_not(None))
-               .group_by(source.c.candidate_id).having(sa.func.count(sa.distinct(source.c.item)) > 1))
+    several = (sa.select(rows.candidate_id).where(rows.candidate_id.is_not(None))
+               .group_by(rows.candidate_id).having(sa.func.count(sa.distinct(rows.item)) > 1))
     cells = sa.select(StatsCell).where(StatsCell.family == family).subquery("cells")
     session.execute(sa.insert(StatsPair).from_select(
         ["candidate_id", "cell_id", "domain"],
-        sa.select(source.c.candidate_id, cells.c.id, _domain(family, cells)).distinct()
-        .join(cells, sa.and_(*(cells.c[d] == source.c[d] for d in DIMENSIONS)))
-        .where(source.c.candidate_id.in_(several))))
+        sa.select(rows.candidate_id, cells.c.id, _domain(family, cells)).distinct()
+        .join(cells, sa.and_(*(cells.c[d] == rows[d] for d in DIMENSIONS)))
+        .where(rows.candidate_id.in_(several))))
+    session.execute(sa.delete(stats_rows))
+    session.execute(sa.text(f"ANALYZE {StatsPair.__tablename__}"))
     # Each distinct set of cells once, with the number of people who are in exactly that set.
     per_person = (sa.select(StatsPair.candidate_id, StatsPair.domain, sa.func.count().label("size"),
                             _signature(session, StatsPair.cell_id).label("signature"))
@@ -217,6 +232,7 @@ def refresh(session: so.Session, today: dt.date) -> StatsSnapshot:
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(REFRESH_LOCK)))
     else:  # a first write takes SQLite's write lock before the snapshot row is read
         session.execute(sa.delete(StatsPair))
+    session.execute(sa.delete(stats_rows))
     snapshot = session.scalar(sa.select(StatsSnapshot).order_by(StatsSnapshot.id).limit(1))
     for model in (StatsOverlapCell, StatsOverlap, StatsCell, StatsPair):
         session.execute(sa.delete(model))
