@@ -250,10 +250,10 @@ def test_snapshot_is_rebuilt_when_old_or_from_another_day(app, seeded):
         assert db.session.scalar(sa.text("SELECT MAX(representative) FROM stats_overlaps")) == 0  # no person
 
 
-def test_dashboard_shows_the_snapshot_until_it_is_stale(app, client):
+def test_dashboard_shows_the_snapshot_until_it_is_stale(app, client, monkeypatch):
     """With STATISTICS_MAX_AGE, a registry change is seen after the snapshot's age runs out (or
     after `flask statistics refresh`); the page says when its figures are from."""
-    app.config["STATISTICS_MAX_AGE"] = 3600
+    monkeypatch.setitem(app.config, "STATISTICS_MAX_AGE", 3600)  # the app outlives the test
     analyst = make_user(app, Role.ANALYST)
     client.login(analyst.username)
     with app.app_context():
