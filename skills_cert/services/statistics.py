@@ -33,7 +33,15 @@ from skills_cert.i18n import localized
 from skills_cert.models import Outcome
 from skills_cert.models.statistics import StatsCell
 from skills_cert.services import decisions, recognition
-from skills_cert.services.statistics_cube import Figures, Measure, aggregate, figures
+from skills_cert.services.statistics_cube import (
+    FIRST_ISSUE,
+    STATE_EXPIRED,
+    STATE_REVOKED,
+    Figures,
+    Measure,
+    aggregate,
+    figures,
+)
 from skills_cert.services.suppression import Cell, Rate, Row, Table, protect
 from skills_cert.services.verification import CHANNELS
 from skills_cert.standards.labels import country_name
@@ -143,8 +151,8 @@ def _counted_with_people(*columns: tuple[str, sa.ColumnElement | None]) -> list[
 
 
 CERTIFICATE_MEASURES = _counted_with_people(
-    ("issued", StatsCell.detail == "first"), ("revoked", StatsCell.facet == "revoked"),
-    ("expired", StatsCell.facet == "expired"))
+    ("issued", StatsCell.detail == FIRST_ISSUE), ("revoked", StatsCell.facet == STATE_REVOKED),
+    ("expired", StatsCell.facet == STATE_EXPIRED))
 
 
 def _certificate_row(key: str, label: str, r: dict) -> Row:

@@ -62,9 +62,9 @@ def month_of(session: so.Session, column):
     return sa.func.strftime("%Y-%m", column)
 
 
-def _text(column, default: str = ""):
+def _text(column):
     """A column as plain text ('' when missing): enums are compared as the words they store."""
-    return sa.func.coalesce(sa.type_coerce(column, sa.String), sa.literal(default))
+    return sa.func.coalesce(sa.type_coerce(column, sa.String), sa.literal(""))
 
 
 def _number(column):
@@ -122,14 +122,17 @@ def _certificate_select(session: so.Session, facet, detail) -> sa.Select:
             .join(Candidate, Candidate.id == Certificate.candidate_id))
 
 
-STATE_EXPIRED = "expired"  # a certificate still valid in the register whose date has passed
+# Facets of the certificates family: the state (a stored status, or expired: still valid in the
+# register but past its date), and whether it is the first issue or a reissue.
+STATE_EXPIRED, STATE_REVOKED = "expired", CertificateStatus.REVOKED.value
+FIRST_ISSUE = "first"
 
 
 def _certificates(session: so.Session, day: dt.date) -> sa.Select:
     valid = Certificate.status == CertificateStatus.VALID
     state = sa.case((sa.and_(valid, Certificate.expires_on < day), sa.literal(STATE_EXPIRED)),
                     else_=sa.type_coerce(Certificate.status, sa.String))
-    first = sa.case((Certificate.reissue_of_id.is_(None), sa.literal("first")), else_=sa.literal("reissue"))
+    first = sa.case((Certificate.reissue_of_id.is_(None), sa.literal(FIRST_ISSUE)), else_=sa.literal("reissue"))
     return _certificate_select(session, state, first)
 
 
@@ -230,12 +233,11 @@ def refresh(session: so.Session, today: dt.date) -> StatsSnapshot:
     started = time.perf_counter()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(REFRESH_LOCK)))
-    else:  # a first write takes SQLite's write lock before the snapshot row is read
-        session.execute(sa.delete(StatsPair))
-    session.execute(sa.delete(stats_rows))
-    snapshot = session.scalar(sa.select(StatsSnapshot).order_by(StatsSnapshot.id).limit(1))
-    for model in (StatsOverlapCell, StatsOverlap, StatsCell, StatsPair):
-        session.execute(sa.delete(model))
+    # On SQLite the first of these writes takes the write lock, before the snapshot row is read.
+    for table in (StatsOverlapCell.__table__, StatsOverlap.__table__, StatsCell.__table__, StatsPair.__table__,
+                  stats_rows):
+        session.execute(sa.delete(table))
+    snapshot = current(session)
     for family in FAMILIES:
         _build_family(session, family, today)
     cells = session.scalar(sa.select(sa.func.count()).select_from(StatsCell)) or 0
@@ -290,31 +292,31 @@ class Measure:
     exact: bool = True
 
 
-def cell_filters(f, cells=StatsCell) -> list[sa.ColumnElement]:
+def cell_filters(f) -> list[sa.ColumnElement]:
     """Conditions on cells for the dashboard's filters (`statistics.Filters`)."""
     conditions = []
     if f.date_from:
-        conditions.append(cells.month >= f.date_from.strftime("%Y-%m"))
+        conditions.append(StatsCell.month >= f.date_from.strftime("%Y-%m"))
     if f.date_to:
-        conditions.append(cells.month <= f.date_to.strftime("%Y-%m"))
+        conditions.append(StatsCell.month <= f.date_to.strftime("%Y-%m"))
     if f.province or f.centre_id:
         centres = sa.select(TestingCentre.id)
         if f.province:
             centres = centres.where(TestingCentre.province == f.province)
         if f.centre_id:
             centres = centres.where(TestingCentre.id == f.centre_id)
-        conditions.append(cells.centre_id.in_(centres))
+        conditions.append(StatsCell.centre_id.in_(centres))
     if f.standard_code or f.level:
         standards = sa.select(Standard.id)
         if f.standard_code:
             standards = standards.where(Standard.code == f.standard_code)
         if f.level:
             standards = standards.where(Standard.level == f.level)
-        conditions.append(cells.standard_id.in_(standards))
+        conditions.append(StatsCell.standard_id.in_(standards))
     if f.pathway:
-        conditions.append(cells.pathway == f.pathway)
+        conditions.append(StatsCell.pathway == f.pathway)
     if f.sex:
-        conditions.append(cells.sex == f.sex)
+        conditions.append(StatsCell.sex == f.sex)
     return conditions
 
 
