@@ -14,7 +14,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 help:
 	@echo "make run         create .venv, migrate, load standards/, ensure an admin, serve on $(HOST):$(PORT)"
-	@echo "make test        the whole suite on SQLite and PostgreSQL, with browser tests in Chromium"
+	@echo "make test        the import contracts (lint-imports), then the whole suite on SQLite and PostgreSQL, with browser tests in Chromium"
 	@echo "make bench       benchmarks against the libraries' floor (BENCH_ARGS=--quick for a short run)"
 	@echo "make security    bandit, pip-audit, and sqlmap against a throwaway instance on 127.0.0.1 only"
 	@echo "make serve-prod  serve with gunicorn (set SKILLS_CERT_ENV=production, DATABASE_URL, SECRET_KEY ...)"
@@ -52,10 +52,11 @@ serve-prod: $(VENV)/.installed translations
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - "skills_cert:create_app()"
 
 test: $(VENV)/.installed-test translations
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-test translations
-	$(BIN)/python -m skills_cert.bench $(BENCH_ARGS)
+	$(BIN)/python -m skills_cert.devtools.bench $(BENCH_ARGS)
 
 # Static analysis, known vulnerabilities, and SQL injection tried on a local instance (loopback only).
 security: $(VENV)/.installed-security translations

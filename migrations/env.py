@@ -2,9 +2,8 @@ import logging
 from contextlib import contextmanager
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -20,7 +19,7 @@ def render_item(type_, obj, autogen_context):
     """Write plain SQL types into migrations, so they never import the application."""
     import sqlalchemy as sa
 
-    from skills_cert.models.types import UTCDateTime
+    from skills_cert.columns import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from skills_cert.config import ROOT, load_config
 
-if TYPE_CHECKING:  # Flask is imported when an app is made, so `skills_cert.signing` and
-    from flask import Flask  # `skills_cert.verify_offline` run without it.
+if TYPE_CHECKING:  # Flask is imported when an app is made, so `skills_cert.certification.signing` and
+    from flask import Flask  # `skills_cert.certification.offline` run without it.
 
 
 def create_app(config: dict | None = None) -> "Flask":
@@ -25,12 +25,12 @@ def create_app(config: dict | None = None) -> "Flask":
     app.config.update(load_config(app.instance_path, config))
     os.makedirs(app.instance_path, exist_ok=True)
     if "PASSWORD_HASH_TIME_COST" in app.config:
-        from skills_cert.services import passwords
+        from skills_cert.accounts import passwords
 
         passwords.configure(time_cost=app.config["PASSWORD_HASH_TIME_COST"],
                             memory_cost=app.config["PASSWORD_HASH_MEMORY_COST"])
 
-    from skills_cert.services.keys import check_key_dir
+    from skills_cert.certification.keys import check_key_dir
 
     check_key_dir(app.config["SIGNING_KEY_DIR"], production=app.config["ENV_NAME"] == "production")
     register_extensions(app)
@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> "Flask":
     register_hooks(app)
 
     from skills_cert.cli import register_commands
-    from skills_cert.errors import register_error_handlers
+    from skills_cert.web.error_pages import register_error_handlers
 
     register_error_handlers(app)
     register_commands(app)
@@ -69,25 +69,25 @@ def register_extensions(app: "Flask") -> None:
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.session_protection = "basic"
 
-    from skills_cert.auth.loader import load_user
+    from skills_cert.accounts.loader import load_user
 
     login_manager.user_loader(load_user)
 
 
 def register_blueprints(app: "Flask") -> None:
-    from skills_cert.admin import bp as admin_bp
-    from skills_cert.api import bp as api_bp
-    from skills_cert.assessments import bp as assessments_bp
-    from skills_cert.auth import bp as auth_bp
-    from skills_cert.certificates import bp as certificates_bp
-    from skills_cert.main import bp as main_bp
-    from skills_cert.mrs import bp as mrs_bp
-    from skills_cert.standards import bp as standards_bp
-    from skills_cert.stats import bp as stats_bp
-    from skills_cert.verify import bp as verify_bp
+    """Each feature's views attach its pages to the URL namespaces of `web.blueprints` as they are
+    imported; then the namespaces are registered."""
+    from skills_cert.accounts import views as accounts_views  # noqa: F401
+    from skills_cert.api import routes as api_routes  # noqa: F401
+    from skills_cert.assessment import views as assessment_views  # noqa: F401
+    from skills_cert.certification import views as certification_views  # noqa: F401
+    from skills_cert.recognition import views as recognition_views  # noqa: F401
+    from skills_cert.standards import views as standards_views  # noqa: F401
+    from skills_cert.statistics import views as statistics_views  # noqa: F401
+    from skills_cert.web import home  # noqa: F401
+    from skills_cert.web.blueprints import ALL
 
-    for bp in (main_bp, auth_bp, admin_bp, standards_bp, mrs_bp, assessments_bp, certificates_bp,
-               verify_bp, api_bp, stats_bp):
+    for bp in ALL:
         app.register_blueprint(bp)
 
 
@@ -96,9 +96,9 @@ def register_hooks(app: "Flask") -> None:
     from flask_babel import get_locale
     from flask_login import current_user
 
-    from skills_cert.auth.access import require_login_unless_public
     from skills_cert.i18n import LANGUAGE_TITLES, LANGUAGES, localized
-    from skills_cert.navigation import navigation_for
+    from skills_cert.web.access import require_login_unless_public
+    from skills_cert.web.navigation import navigation_for
 
     app.before_request(require_login_unless_public)
 

@@ -38,7 +38,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config = {
         "ENV_NAME": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
-        # Fernet key encrypting TOTP secrets; unset, one is derived from SECRET_KEY (services.totp).
+        # Fernet key encrypting TOTP secrets; unset, one is derived from SECRET_KEY (accounts/totp.py).
         "TOTP_ENCRYPTION_KEY": os.environ.get("TOTP_ENCRYPTION_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_path}"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from helpers import make_user
 from standards_fixtures import import_shipped, standard_id
 
-from skills_cert.models import Role
+from skills_cert.roles import Role
 
 TODAY = dt.date.today()
 CANDIDATES = [
@@ -37,9 +37,10 @@ class Setup:
 
 
 def build(app, code: str = "LA-CON-BRL-L1") -> Setup:
+    from skills_cert.accounts.models import User
+    from skills_cert.assessment import candidates, centres, sessions
     from skills_cert.extensions import db
-    from skills_cert.models import Standard, User
-    from skills_cert.services import candidates, centres, sessions
+    from skills_cert.standards.models import Standard
 
     import_shipped(app)
     admin = make_user(app, Role.ADMINISTRATOR)
@@ -70,9 +71,9 @@ def build(app, code: str = "LA-CON-BRL-L1") -> Setup:
 
 
 def all_satisfactory(app, standard_id: int) -> dict:
+    from skills_cert.assessment.recording import checklist_items
     from skills_cert.extensions import db
-    from skills_cert.models import Standard
-    from skills_cert.services.assessments import checklist_items
+    from skills_cert.standards.models import Standard
 
     with app.app_context():
         return {item.code: (True, None) for item in checklist_items(db.session, db.session.get(Standard, standard_id))}
@@ -80,9 +81,9 @@ def all_satisfactory(app, standard_id: int) -> dict:
 
 def critical_item(app, standard_id: int) -> tuple[str, str]:
     """A non-safety item that evidences a critical criterion, and that criterion's unit."""
+    from skills_cert.assessment.recording import checklist_items
     from skills_cert.extensions import db
-    from skills_cert.models import Standard
-    from skills_cert.services.assessments import checklist_items
+    from skills_cert.standards.models import Standard
 
     with app.app_context():
         for item in checklist_items(db.session, db.session.get(Standard, standard_id)):

@@ -9,9 +9,11 @@ from assessment_fixtures import TODAY, all_satisfactory, build, critical_item
 
 def approve(app, setup, index: int, *, fail: str | None = None, knowledge: float = 80.0):
     """Record, submit and approve one assessment; returns the certificate id (or None)."""
+    from skills_cert.accounts.models import User
+    from skills_cert.assessment import recording as assessments
+    from skills_cert.assessment.models import Assessment
+    from skills_cert.certification import issuing as certificates
     from skills_cert.extensions import db
-    from skills_cert.models import Assessment, User
-    from skills_cert.services import assessments, certificates
 
     items = all_satisfactory(app, setup.standard_id)
     if fail:
@@ -40,9 +42,9 @@ def issued(app):
 
 
 def verify_path(app, certificate_id: int) -> str:
+    from skills_cert.certification.issuing import token_of
+    from skills_cert.certification.models import Certificate
     from skills_cert.extensions import db
-    from skills_cert.models import Certificate
-    from skills_cert.services.certificates import token_of
 
     with app.app_context():
         return "/v/" + token_of(db.session.get(Certificate, certificate_id))

@@ -137,7 +137,7 @@ def runner(app):
 @pytest.fixture()
 def users(app):
     """One active user per role, each with password "correct horse 1"."""
-    from skills_cert.models import Role
+    from skills_cert.roles import Role
 
     return {role: make_user(app, role) for role in Role}
 

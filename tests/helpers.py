@@ -49,8 +49,8 @@ class UserRef:
 
 
 def make_user(app, role, username: str | None = None, password: str = PASSWORD, **extra) -> UserRef:
+    from skills_cert.accounts.users import NewUser, create_user
     from skills_cert.extensions import db
-    from skills_cert.services.users import NewUser, create_user
 
     username = username or f"{role.value.replace('_', '-')}-{next(_counter)}"
     with app.app_context():

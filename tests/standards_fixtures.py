@@ -6,7 +6,7 @@ import copy
 from pathlib import Path
 
 from skills_cert.config import ROOT
-from skills_cert.standards_data.files import dump_yaml, load_yaml
+from skills_cert.standards.files import dump_yaml, load_yaml
 
 SHIPPED = ROOT / "standards"
 LAO_BRICKLAYING = SHIPPED / "la" / "LA-CON-BRL-L1-v1.yaml"
@@ -27,11 +27,11 @@ def write(folder: Path, document: dict, name: str | None = None) -> Path:
 
 def import_shipped(app) -> None:
     from skills_cert.extensions import db
-    from skills_cert.services import agreements
-    from skills_cert.services import standards as service
+    from skills_cert.recognition import agreements, data_files
+    from skills_cert.standards import versions as service
 
     with app.app_context():
-        files = service.read_data_files(SHIPPED)
+        files = data_files.read_data_files(SHIPPED)
         assert not files.problems, files.problems
         service.import_documents(db.session, files.standards)
         agreements.import_agreements(db.session, files.agreements)
@@ -40,7 +40,7 @@ def import_shipped(app) -> None:
 
 def standard_id(app, code: str, version: int = 1) -> int:
     from skills_cert.extensions import db
-    from skills_cert.services.standards import find_standard
+    from skills_cert.standards.versions import find_standard
 
     with app.app_context():
         return find_standard(db.session, code, version).id

@@ -4,7 +4,7 @@ The column widens for Fernet tokens, and the secrets stored so far are encrypted
 downgrade decrypts them back.
 
 The key is the app's TOTP_ENCRYPTION_KEY, or the one derived from SECRET_KEY with HKDF-SHA256 as
-skills_cert.services.totp does (repeated here: a migration does not import the application).
+skills_cert.accounts.totp does (repeated here: a migration does not import the application).
 
 Revision ID: 0008
 Revises: 0007

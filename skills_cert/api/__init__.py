@@ -1,7 +1,2 @@
-"""The open JSON API for employers' HR systems, labour inspectors' tools and the Thai side's systems."""
-
-from flask import Blueprint
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-from skills_cert.api import routes  # noqa: E402,F401
+"""The open JSON API (`api.*`) for employers' HR systems, labour inspectors' tools and the Thai
+side's systems, and its OpenAPI document. The verification it answers is certification's."""

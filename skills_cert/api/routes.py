@@ -2,17 +2,17 @@ import datetime as dt
 
 from flask import current_app, jsonify, request
 
-from skills_cert import signing
-from skills_cert.api import bp
 from skills_cert.api.openapi import document
-from skills_cert.auth.access import public
-from skills_cert.certificates.worker import lookup_limit
-from skills_cert.errors import render_error
+from skills_cert.certification import signing
+from skills_cert.certification.issuing import find_by_number_and_birth, token_of
+from skills_cert.certification.keys import published_keys
+from skills_cert.certification.limits import lookup_limit
+from skills_cert.certification.verification import Verdict, client_hash, log_verification, verify_token
 from skills_cert.extensions import csrf, db, limiter
-from skills_cert.services import recognition
-from skills_cert.services.certificates import find_by_number_and_birth, token_of
-from skills_cert.services.keys import published_keys
-from skills_cert.services.verification import Verdict, client_hash, log_verification, verify_token
+from skills_cert.recognition import derived as recognition
+from skills_cert.web.access import public
+from skills_cert.web.blueprints import api as bp
+from skills_cert.web.error_pages import render_error
 
 csrf.exempt(bp)  # no cookies or sessions are used by the API
 

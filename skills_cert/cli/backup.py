@@ -4,8 +4,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from skills_cert import backup as service
 from skills_cert.extensions import db
-from skills_cert.services import backup as service
 
 backup_cli = AppGroup("backup", help="Back up the whole database, or restore a backup.")
 

@@ -5,9 +5,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from skills_cert.extensions import db
-from skills_cert.services import standards as service
-from skills_cert.standards_data.document import document_of
-from skills_cert.standards_data.files import dump_yaml
+from skills_cert.recognition import data_files
+from skills_cert.standards import versions as service
+from skills_cert.standards.document import document_of
+from skills_cert.standards.files import dump_yaml
 
 standards_cli = AppGroup("standards", help="Validate, import and export competency standards.")
 
@@ -16,8 +17,8 @@ def _path(path: str | None) -> Path:
     return Path(path) if path else Path(current_app.config["STANDARDS_DIR"])
 
 
-def _read(path: Path, session=None) -> service.DataFiles:
-    files = service.read_data_files(path, base=path if path.is_dir() else None, session=session)
+def _read(path: Path, session=None) -> data_files.DataFiles:
+    files = data_files.read_data_files(path, base=path if path.is_dir() else None, session=session)
     if not files.standards and not files.agreements and not files.problems:
         click.echo(f"error: no standard or agreement files (*.yaml) at {path}", err=True)
         raise SystemExit(1)
@@ -53,7 +54,7 @@ def validate(path):
 @click.argument("path", required=False)
 def import_(path):
     """Import standard and agreement files in one transaction; a file with an error imports nothing."""
-    from skills_cert.services import agreements
+    from skills_cert.recognition import agreements
 
     files = _read(_path(path), db.session)
     try:
@@ -81,8 +82,9 @@ def export(code, version, output):
     """Write standards and MRS agreements from the database back to files in the import format."""
     import sqlalchemy as sa
 
-    from skills_cert.models import Agreement, Standard
-    from skills_cert.standards_data.agreements import document_of as agreement_document
+    from skills_cert.recognition.agreement_files import document_of as agreement_document
+    from skills_cert.recognition.models import Agreement
+    from skills_cert.standards.models import Standard
 
     count = 0
     for model, folder, to_document in ((Standard, lambda s: s.country.lower(), document_of),

@@ -11,18 +11,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from skills_cert.pdf import text
-from skills_cert.pdf.layout import (
-    GREY,
-    MM,
-    NAVY,
-    RULE,
-    TINT,
-    Cell,
-    Flow,
-    cell,
-    draw_stack,
-    stack_height,
-)
+from skills_cert.pdf.layout import GREY, MM, NAVY, RULE, TINT, Cell, Flow, cell, draw_stack, stack_height
 
 PAGE_W, PAGE_H = landscape(A4)
 LEFT, RIGHT, TOP, BOTTOM = 14 * MM, PAGE_W - 14 * MM, PAGE_H - 14 * MM, 16 * MM

@@ -1,5 +1,2 @@
-from flask import Blueprint
-
-bp = Blueprint("standards", __name__, url_prefix="/standards")
-
-from skills_cert.standards import routes  # noqa: E402,F401
+"""Competency standards and assessor guidelines: the versioned model, the file format (schema,
+validation, import and export), drafting and endorsing, browsing, checklist printing, labels."""

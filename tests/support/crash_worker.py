@@ -21,10 +21,12 @@ def main(mode: str, database_url: str, key_dir: str, *args: str) -> None:
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
                       "SIGNING_KEY_DIR": key_dir, "PUBLIC_BASE_URL": "https://verify.sdi.gov.la"})
     with app.app_context():
+        from skills_cert.accounts.models import User
+        from skills_cert.accounts.users import find_user
+        from skills_cert.assessment import bulk_import
+        from skills_cert.assessment.models import Assessment, AssessmentStatus
+        from skills_cert.certification import issuing as certificates
         from skills_cert.extensions import db
-        from skills_cert.models import Assessment, AssessmentStatus, User
-        from skills_cert.services import bulk_import, certificates
-        from skills_cert.services.users import find_user
 
         today = dt.date.today()
         Path(os.environ["CRASH_MARKER"]).touch()  # the app is up: the work starts now

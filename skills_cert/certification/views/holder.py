@@ -1,0 +1,78 @@
+"""The holder's side: find the certificate with its number and date of birth, or a personal link."""
+
+import datetime as dt
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from skills_cert.certification import documents as documents
+from skills_cert.certification.issuing import find_by_number_and_birth
+from skills_cert.certification.limits import lookup_limit
+from skills_cert.certification.models import Certificate
+from skills_cert.certification.views.forms import LookupForm
+from skills_cert.extensions import db, limiter
+from skills_cert.recognition import derived as recognition
+from skills_cert.web.access import public
+from skills_cert.web.blueprints import certificates as bp
+
+
+@bp.route("/certificate", methods=["GET", "POST"])
+@public
+@limiter.limit(lookup_limit, methods=["POST"])
+def lookup():
+    form = LookupForm()
+    if form.validate_on_submit():
+        certificate = find_by_number_and_birth(db.session, form.number.data, form.date_of_birth.data)
+        if certificate is not None:
+            return redirect(url_for("certificates.download_page", token=certificate.download_token))
+        # The same answer for an unknown number and for a wrong date of birth.
+        form.form_errors.append(_("No certificate matches this number and date of birth. Check both "
+                                  "and try again, or ask the office that tested you."))
+    return render_template("certificates/lookup.html", form=form)
+
+
+def _by_token(token: str) -> Certificate:
+    if len(token) > 40:
+        abort(404)
+    certificate = db.session.scalar(db.select(Certificate).where(Certificate.download_token == token))
+    if certificate is None:
+        abort(404)
+    return certificate
+
+
+@bp.route("/d/<token>")
+@public
+def download_page(token: str):
+    certificate = _by_token(token)
+    today = dt.date.today()
+    state = certificate.state(today)
+    found = recognition.for_certificate(db.session, certificate, today) if state == "valid" else []
+    return render_template("certificates/download.html", certificate=certificate, state=state,
+                           recognitions=found)
+
+
+@bp.route("/d/<token>/certificate.pdf")
+@public
+def download_pdf(token: str):
+    return pdf_response(_by_token(token))
+
+
+def pdf_response(certificate: Certificate) -> Response:
+    """The PDF, rendered on demand; deterministic, so an ETag lets clients and proxies cache it."""
+    response = Response(mimetype="application/pdf")
+    response.set_etag(documents.etag(certificate))
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["Content-Disposition"] = f'attachment; filename="{documents.filename(certificate)}"'
+    response = response.make_conditional(request)
+    if response.status_code == 304:
+        return response
+    response.set_data(documents.certificate_pdf(certificate, current_app.config["PUBLIC_BASE_URL"]))
+    return response

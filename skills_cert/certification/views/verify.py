@@ -1,0 +1,65 @@
+import datetime as dt
+
+from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+
+from skills_cert.certification import signing
+from skills_cert.certification.issuing import find_by_number_and_birth, token_of
+from skills_cert.certification.keys import published_keys
+from skills_cert.certification.limits import lookup_limit
+from skills_cert.certification.models import REVOCATION_REASONS
+from skills_cert.certification.verification import client_hash, log_verification, verify_token
+from skills_cert.certification.views.forms import LookupForm
+from skills_cert.extensions import db, limiter
+from skills_cert.recognition import derived as recognition
+from skills_cert.web.access import public
+from skills_cert.web.blueprints import verify as bp
+
+MAX_TOKEN = 2000
+
+
+def _client() -> str:
+    return client_hash(request.remote_addr or "-", current_app.config["SECRET_KEY"], dt.date.today())
+
+
+def _verdict_page(token: str, channel: str):
+    today = dt.date.today()
+    verdict = verify_token(db.session, token[:MAX_TOKEN + 1], today=today)
+    found = recognition.for_certificate(db.session, verdict.certificate, today) if verdict.is_valid else []
+    # Rendered before the event is committed: a commit expires the loaded rows, which the page
+    # would otherwise load again one by one.
+    page = render_template("verify/verdict.html", verdict=verdict, today=today, recognitions=found,
+                           revocation_reasons=REVOCATION_REASONS, superseded_token=token_of)
+    log_verification(db.session, verdict, channel=channel, client=_client())
+    db.session.commit()
+    return page
+
+
+@bp.route("/v/<path:token>")
+@public
+def certificate(token: str):
+    return _verdict_page(token, "qr")
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@public
+@limiter.limit(lookup_limit, methods=["POST"])
+def manual():
+    """For a certificate whose QR code cannot be read: its number and the holder's date of birth."""
+    form = LookupForm()
+    if form.validate_on_submit():
+        found = find_by_number_and_birth(db.session, form.number.data, form.date_of_birth.data)
+        if found is not None:
+            return _verdict_page(token_of(found), "manual")
+        form.form_errors.append(_("No certificate matches this number and date of birth. Check both "
+                                  "and try again."))
+    return render_template("verify/manual.html", form=form)
+
+
+@bp.route("/.well-known/skills-cert-keys.json")
+@public
+def keys():
+    response = jsonify(signing.keyset_to_json(published_keys(db.session).values()))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

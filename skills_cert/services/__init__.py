@@ -1,1 +1,0 @@
-"""Domain operations. Services flush; the request or CLI command that calls them commits."""

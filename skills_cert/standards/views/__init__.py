@@ -1,0 +1,3 @@
+"""Browsing, drafting and endorsing standards, and printing checklists (`standards.*`)."""
+
+from skills_cert.standards.views import pages  # noqa: F401

@@ -1,1 +1,0 @@
-"""The standard file format: schema, reading, validation, and conversion to and from rows."""

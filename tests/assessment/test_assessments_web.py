@@ -1,0 +1,180 @@
+"""The assessor's pages and the certifying officer's approval pages, through the test client."""
+
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+from assessment_fixtures import CANDIDATES, all_satisfactory, build, critical_item
+from helpers import WebClient
+
+from skills_cert.assessment.models import Assessment, AssessmentStatus, Candidate, Outcome
+from skills_cert.extensions import db
+
+
+@pytest.fixture()
+def setup(app):
+    return build(app)
+
+
+@pytest.fixture()
+def assessor(app, setup):
+    client = WebClient(app.test_client())
+    client.login(setup.assessor.username)
+    client.get("/lang/en")
+    return client
+
+
+@pytest.fixture()
+def officer(app, setup):
+    client = WebClient(app.test_client())
+    client.login(setup.officer.username)
+    client.get("/lang/en")
+    return client
+
+
+def _form(app, setup, *, fail=None, knowledge="80"):
+    data = {"knowledge": knowledge, "action": "save"}
+    for code in all_satisfactory(app, setup.standard_id):
+        data[f"item-{code}"] = "s"
+        data[f"note-{code}"] = ""
+    if fail:
+        data[f"item-{fail}"] = "n"
+        data[f"note-{fail}"] = "joints not filled"
+    return data
+
+
+def _version(client, url):
+    return re.search(r'name="version"[^>]*value="(\d+)"', client.get(url).get_data(as_text=True)).group(1)
+
+
+def _record(client, app, setup, index, **kwargs):
+    url = f"/assessments/{setup.assessment_ids[index]}/record"
+    data = {**_form(app, setup, **kwargs), "version": _version(client, url)}
+    return client.submit(url, data)
+
+
+def test_record_page_is_generated_from_the_guideline(app, setup, assessor):
+    page = assessor.get(f"/assessments/{setup.assessment_ids[0]}/record").get_data(as_text=True)
+    assert page.count('type="radio" name="item-') == 30 * 3
+    assert "Items recorded: 0 of 30" in page
+    assert "Safety-critical" in page and "Somphone Keomany" in page
+
+
+def test_save_then_submit_then_approve(app, setup, assessor, officer):
+    response = _record(assessor, app, setup, 0)
+    assert response.status_code == 302
+    page = assessor.get(f"/assessments/{setup.assessment_ids[0]}/record").get_data(as_text=True)
+    assert "Items recorded: 30 of 30" in page and "Competent" in page
+    url = f"/assessments/{setup.assessment_ids[0]}/record"
+    data = {**_form(app, setup), "version": _version(assessor, url), "action": "submit"}
+    response = assessor.submit(url, data)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/assessments/{setup.assessment_ids[0]}")
+    queue = officer.get("/approvals/").get_data(as_text=True)
+    assert "Somphone Keomany" in queue
+    view = f"/assessments/{setup.assessment_ids[0]}"
+    response = officer.submit(f"{view}/approve", {"version": _version(officer, view)}, form_url=view)
+    assert response.status_code == 302
+    with app.app_context():
+        assessment = db.session.get(Assessment, setup.assessment_ids[0])
+        assert assessment.status is AssessmentStatus.APPROVED and assessment.outcome is Outcome.COMPETENT
+
+
+def test_not_yet_competent_is_explained_on_the_page(app, setup, assessor):
+    code, unit = critical_item(app, setup.standard_id)
+    _record(assessor, app, setup, 1, fail=code, knowledge="55")
+    page = assessor.get(f"/assessments/{setup.assessment_ids[1]}/record").get_data(as_text=True)
+    assert "Not yet competent" in page
+    assert "Knowledge test 55% is below the pass mark of 60%." in page
+
+
+def test_typed_results_come_back_when_saving_fails(app, setup, assessor):
+    url = f"/assessments/{setup.assessment_ids[0]}/record"
+    data = {**_form(app, setup, knowledge="eighty"), "version": _version(assessor, url)}
+    data["note-T1.1"] = "wore helmet and boots"
+    response = assessor.submit(url, data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter the knowledge score as a number from 0 to 100." in page
+    assert 'value="wore helmet and boots"' in page and 'value="eighty"' in page
+
+
+def test_a_stale_form_is_a_conflict_not_a_silent_overwrite(app, setup, assessor):
+    url = f"/assessments/{setup.assessment_ids[0]}/record"
+    stale = _version(assessor, url)
+    assert _record(assessor, app, setup, 0).status_code == 302
+    response = assessor.submit(url, {**_form(app, setup, knowledge="10"), "version": stale})
+    assert response.status_code == 409
+    assert "Someone else changed this assessment" in response.get_data(as_text=True)
+
+
+def test_return_needs_a_reason_and_goes_back_to_the_assessor(app, setup, assessor, officer):
+    url = f"/assessments/{setup.assessment_ids[0]}/record"
+    assessor.submit(url, {**_form(app, setup), "version": _version(assessor, url), "action": "submit"})
+    view = f"/assessments/{setup.assessment_ids[0]}"
+    response = officer.submit(f"{view}/return", {"version": _version(officer, view), "reason": ""}, form_url=view)
+    assert response.status_code == 422 and "Say what must be corrected." in response.get_data(as_text=True)
+    response = officer.submit(f"{view}/return", {"version": _version(officer, view),
+                                                 "reason": "Photo of the wall is missing."}, form_url=view)
+    assert response.status_code == 302
+    page = assessor.get(url).get_data(as_text=True)
+    assert "Returned for correction:" in page and "Photo of the wall is missing." in page
+
+
+def test_an_unassigned_assessor_gets_403(app, setup):
+    other = WebClient(app.test_client())
+    other.login(setup.other_assessor.username)
+    assert other.get(f"/assessments/{setup.assessment_ids[0]}/record").status_code == 403
+    assert other.get(f"/sessions/{setup.session_id}").status_code == 403
+
+
+@pytest.mark.parametrize("who", ["assessor", "admin"])
+def test_approval_pages_are_for_certifying_officers_only(app, setup, who):
+    client = WebClient(app.test_client())
+    client.login(getattr(setup, who).username)
+    assert client.get("/approvals/").status_code == 403
+    view = f"/assessments/{setup.assessment_ids[0]}"
+    assert client.submit(f"{view}/approve", {"version": "1"}, form_url="/").status_code == 403
+
+
+def test_register_candidate_with_photo_and_duplicate_checks(app, setup, assessor):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 500), (200, 150, 120)).save(buffer, "JPEG")
+    data = {"name_lao": "ວຽງຄຳ ໄຊຍະວົງ", "name_latin": "Viengkham Xayavong", "sex": "female",
+            "date_of_birth": "1992-11-05", "nationality": "LA", "id_type": "passport",
+            "id_number": "p 765-4321", "phone": "", "pathway": "regular",
+            "photo": (io.BytesIO(buffer.getvalue()), "me.jpg")}
+    response = assessor.submit("/candidates/new", data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    with app.app_context():
+        person = db.session.scalar(sa.select(Candidate).where(Candidate.id_number == "P7654321"))
+        assert person is not None and person.has_photo
+    assert assessor.get(f"/candidates/{person.id}/photo").mimetype == "image/jpeg"
+
+    same_id = {**data, "name_lao": "ວຽງຄຳ", "photo": (io.BytesIO(b""), "")}
+    response = assessor.submit("/candidates/new", same_id, content_type="multipart/form-data")
+    assert "already registered" in response.get_data(as_text=True)
+
+    similar = {**data, "id_number": "P7654322", "name_latin": "Vienkham Xayavong", "photo": (io.BytesIO(b""), "")}
+    response = assessor.submit("/candidates/new", similar, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert "similar name and the same date of birth" in page
+    response = assessor.submit("/candidates/new", {**similar, "confirm_similar": "y",
+                                                   "photo": (io.BytesIO(b""), "")},
+                               content_type="multipart/form-data")
+    assert response.status_code == 302
+
+
+def test_candidate_errors_are_shown_per_field(app, setup, assessor):
+    data = {"name_lao": "Somchai", "name_latin": "Somchai", "sex": "male", "date_of_birth": "2020-01-01",
+            "nationality": "LA", "id_type": "passport", "id_number": "12", "pathway": "rpl"}
+    page = assessor.submit("/candidates/new", data).get_data(as_text=True)
+    assert page.count('class="error"') >= 4
+    assert "summarise the work history" in page
+
+
+def test_romanisation_is_suggested(app, setup, assessor):
+    response = assessor.get("/candidates/romanise", query_string={"lao": CANDIDATES[1]["name_lao"]})
+    assert response.json["suggestion"].startswith("Bun")
