@@ -23,6 +23,7 @@ from skills_cert.assessment.candidate_checks import CheckFailed
 PHOTO_BOX = (600, 800)
 PHOTO_MIN_SIDE, PHOTO_MAX_SIDE = 100, 8000
 _MB = 1024 * 1024
+MAX_PHOTO_BYTES = 5 * _MB  # an upload is read up to one byte past this, and refused past it
 
 _PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")  # the JPEG opener also reads MPO (multi-picture JPEG)
 _SNIFF = ((b"GIF8", "GIF"), (b"%PDF", "PDF"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"))
@@ -46,7 +47,7 @@ def _megabytes(size: int, *, up: bool = False) -> str:
     return f"{tenths / 10:g}"
 
 
-def process_photo(data: bytes, *, max_bytes: int = 5 * _MB) -> bytes:
+def process_photo(data: bytes, *, max_bytes: int = MAX_PHOTO_BYTES) -> bytes:
     """Verify an uploaded JPEG/PNG/WebP photo; return it upright, within 600x800, as a JPEG
     (quality 85) with no metadata at all (no EXIF/GPS, no ICC profile, no comments)."""
     if not isinstance(data, (bytes, bytearray, memoryview)):

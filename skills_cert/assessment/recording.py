@@ -16,7 +16,9 @@ from flask_babel import gettext as _
 
 from skills_cert.accounts.models import User
 from skills_cert.assessment import decisions
-from skills_cert.assessment.models import Assessment, AssessmentStatus, ItemResult, Outcome
+from skills_cert.assessment.candidate_checks import CheckFailed
+from skills_cert.assessment.models import Assessment, AssessmentStatus, EvidencePhoto, ItemResult, Outcome
+from skills_cert.assessment.photos import process_photo
 from skills_cert.assessment.sessions import accreditation_problem, is_assigned
 from skills_cert.audit import log as audit
 from skills_cert.audit.models import AuditEntry
@@ -114,12 +116,16 @@ def require_recorder(session: so.Session, assessment: Assessment, actor: User, t
         raise NotAllowed(problem)
 
 
+def _require_editable(assessment: Assessment) -> None:
+    if not assessment.is_editable:
+        raise InvalidState(_("This assessment has been submitted and can no longer be changed."))
+
+
 def save(session: so.Session, assessment: Assessment, recording: Recording, *, actor: User,
          today: dt.date) -> decisions.Decision:
     """Save the recording as a draft (also after a return). Returns the decision so far."""
     require_recorder(session, assessment, actor, today)
-    if not assessment.is_editable:
-        raise InvalidState(_("This assessment has been submitted and can no longer be changed."))
+    _require_editable(assessment)
     _check_version(assessment, recording.expected_version)
     rules = rules_for(assessment.session.standard)
     evidence = decisions.Evidence(
@@ -140,6 +146,22 @@ def save(session: so.Session, assessment: Assessment, recording: Recording, *, a
         audit.record(session, actor=actor, action="assessment.record", object_type="assessment",
                      object_id=assessment.id, changes=changes)
     return current_decision(assessment)
+
+
+def add_evidence_photo(session: so.Session, assessment: Assessment, data: bytes | None, *, actor: User,
+                       today: dt.date) -> EvidencePhoto:
+    """A photo of the candidate's work, re-encoded as a clean JPEG (`photos.process_photo`), added
+    while the assessment can still be changed. *data* is None when no file was chosen."""
+    require_recorder(session, assessment, actor, today)
+    _require_editable(assessment)
+    if data is None:
+        raise CheckFailed(_("Choose a photo to upload."))
+    photo = EvidencePhoto(assessment=assessment, image=process_photo(data), uploaded_by_id=actor.id)
+    session.add(photo)
+    session.flush()
+    audit.record(session, actor=actor, action="assessment.photo", object_type="assessment",
+                 object_id=assessment.id, changes={"photo": photo.id})
+    return photo
 
 
 def _apply(session: so.Session, assessment: Assessment, recording: Recording) -> dict:

@@ -4,6 +4,7 @@ which; ARCHITECTURE.md explains both."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -59,13 +60,13 @@ def test_no_import_cycles(graph):
     assert cycles == set()
 
 
-def test_the_running_app_imports_no_devtools():
+def test_the_running_app_imports_no_devtools(tmp_path):
     """Importing the app and creating it loads nothing from devtools (the bench and the demo
     seeder): they are found only through `make bench` and the `flask demo` entry point."""
     script = ("import sys, skills_cert; skills_cert.create_app({'TESTING': True}); "
               "print(sorted(m for m in sys.modules if m.startswith('skills_cert.devtools')))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
-                            timeout=120)
+                            env={**os.environ, "SKILLS_CERT_INSTANCE": str(tmp_path / "instance")}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
@@ -76,3 +77,13 @@ def test_lint_imports_contracts_hold():
                             text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "0 broken" in result.stdout
+
+
+def test_flask_demo_comes_through_the_entry_point(tmp_path):
+    """`flask demo seed` is still there for a developer, found through `flask.commands`."""
+    flask = Path(sys.executable).with_name("flask")
+    result = subprocess.run([str(flask), "demo", "--help"], capture_output=True, text=True, cwd=tmp_path,
+                            env={**os.environ, "FLASK_APP": "skills_cert",
+                                 "SKILLS_CERT_INSTANCE": str(tmp_path / "instance")}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "seed" in result.stdout

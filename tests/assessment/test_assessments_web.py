@@ -178,3 +178,73 @@ def test_candidate_errors_are_shown_per_field(app, setup, assessor):
 def test_romanisation_is_suggested(app, setup, assessor):
     response = assessor.get("/candidates/romanise", query_string={"lao": CANDIDATES[1]["name_lao"]})
     assert response.json["suggestion"].startswith("Bun")
+
+
+def test_a_refused_submission_keeps_what_was_saved_in_the_same_request(app, setup, assessor):
+    """Save and submit run in one request and one commit: the submission is refused (no knowledge
+    score yet), and the checklist saved just before it is still there."""
+    url = f"/assessments/{setup.assessment_ids[0]}/record"
+    data = {**_form(app, setup, knowledge=""), "version": _version(assessor, url), "action": "submit"}
+    response = assessor.submit(url, data)
+    assert response.status_code == 302 and response.headers["Location"].endswith(url)
+    page = assessor.get(url).get_data(as_text=True)
+    assert "Saved, but not submitted:" in page
+    assert "Items recorded: 30 of 30" in page
+    with app.app_context():
+        assessment = db.session.get(Assessment, setup.assessment_ids[0])
+        assert assessment.status is AssessmentStatus.DRAFT
+        assert len(assessment.results) == 30 and assessment.knowledge_percent is None
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (180, 120, 60)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _add_photo(client, assessment_id: int, upload):
+    url = f"/assessments/{assessment_id}/record"
+    data = {} if upload is None else {"photo": upload}
+    return client.submit(f"/assessments/{assessment_id}/photos", data, form_url=url,
+                         content_type="multipart/form-data")
+
+
+def test_evidence_photo_is_re_encoded_stored_and_audited(app, setup, assessor):
+    from skills_cert.assessment.models import EvidencePhoto
+    from skills_cert.audit.models import AuditEntry
+
+    assessment_id = setup.assessment_ids[0]
+    response = _add_photo(assessor, assessment_id, (io.BytesIO(_jpeg()), "work.jpg"))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/record#photos")
+    assert "The photo was added." in assessor.get(f"/assessments/{assessment_id}/record").get_data(as_text=True)
+    with app.app_context():
+        photo = db.session.scalar(sa.select(EvidencePhoto).where(EvidencePhoto.assessment_id == assessment_id))
+        assert photo is not None and photo.image.startswith(b"\xff\xd8")
+        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "assessment.photo")
+                                  .order_by(AuditEntry.id.desc()))
+        assert entry.object_id == str(assessment_id) and entry.changes == {"photo": photo.id}
+        photo_id = photo.id
+    served = assessor.get(f"/assessments/{assessment_id}/photos/{photo_id}")
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+
+
+@pytest.mark.parametrize("upload, message", [
+    (None, "Choose a photo to upload."),
+    ((b"GIF89a" + b"\x00" * 64, "work.gif"), "This file is in GIF format, not a photo."),
+    ((b"", "empty.jpg"), "The file is empty. Choose a JPEG, PNG or WebP photo."),
+])
+def test_a_refused_evidence_photo_says_why_and_stores_nothing(app, setup, assessor, upload, message):
+    from skills_cert.assessment.models import EvidencePhoto
+
+    assessment_id = setup.assessment_ids[0]
+    if upload is not None:
+        upload = (io.BytesIO(upload[0]), upload[1])
+    response = _add_photo(assessor, assessment_id, upload)
+    assert response.status_code == 302
+    page = assessor.get(f"/assessments/{assessment_id}/record").get_data(as_text=True)
+    assert message in page and "The photo was added." not in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(EvidencePhoto.id))
+                                 .where(EvidencePhoto.assessment_id == assessment_id)) == 0

@@ -10,13 +10,13 @@ from skills_cert.assessment import recording as service
 from skills_cert.assessment.access import VIEWERS, load_assessment
 from skills_cert.assessment.candidate_checks import CheckFailed
 from skills_cert.assessment.models import Assessment, EvidencePhoto
-from skills_cert.assessment.photos import process_photo
+from skills_cert.assessment.photos import MAX_PHOTO_BYTES
 from skills_cert.assessment.sessions import is_assigned
-from skills_cert.audit import log as audit
 from skills_cert.errors import InvalidState, NotAllowed, ValidationFailed
 from skills_cert.extensions import db
 from skills_cert.roles import Role
 from skills_cert.web.access import roles_required
+from skills_cert.web.actions import attempt
 from skills_cert.web.blueprints import assessments as bp
 from skills_cert.web.forms import ConfirmForm
 
@@ -91,22 +91,23 @@ def record(assessment_id: int):
     today = dt.date.today()
     try:
         service.save(db.session, assessment, recording, actor=current_user, today=today)
-        db.session.commit()
     except (ValidationFailed, InvalidState, NotAllowed, service.Conflict, StaleDataError) as exc:
         db.session.rollback()
         return _render(load_assessment(assessment_id), _messages(exc), posted=request.form,
                        status=409 if isinstance(exc, (service.Conflict, StaleDataError)) else 422)
     if request.form.get("action") != "submit":
+        db.session.commit()
         flash(_("Saved. The decision below is computed from what is recorded so far."), "success")
         return redirect(url_for("assessments.record", assessment_id=assessment.id))
     try:
-        service.submit(db.session, assessment, actor=current_user, today=today,
-                       expected_version=assessment.version)
-        db.session.commit()
+        with db.session.begin_nested():  # a refused submission keeps what was saved
+            service.submit(db.session, assessment, actor=current_user, today=today,
+                           expected_version=assessment.version)
     except (InvalidState, NotAllowed, service.Conflict, StaleDataError) as exc:
-        db.session.rollback()
+        db.session.commit()
         flash(_("Saved, but not submitted:") + " " + " ".join(_messages(exc)), "error")
         return redirect(url_for("assessments.record", assessment_id=assessment.id))
+    db.session.commit()
     flash(_("Submitted for approval."), "success")
     return redirect(url_for("assessments.view", assessment_id=assessment.id))
 
@@ -126,24 +127,12 @@ def add_photo(assessment_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     back = redirect(url_for("assessments.record", assessment_id=assessment.id) + "#photos")
-    try:
-        service.require_recorder(db.session, assessment, current_user, dt.date.today())
-        if not assessment.is_editable:
-            raise InvalidState(_("This assessment has been submitted and can no longer be changed."))
-        upload = request.files.get("photo")
-        if upload is None or not upload.filename:
-            raise CheckFailed(_("Choose a photo to upload."))
-        image = process_photo(upload.read(5 * 1024 * 1024 + 1))
-    except (CheckFailed, NotAllowed, InvalidState) as exc:
-        flash(str(exc), "error")
-        return back
-    photo = EvidencePhoto(assessment=assessment, image=image, uploaded_by_id=current_user.id)
-    db.session.add(photo)
-    db.session.flush()
-    audit.record(db.session, actor=current_user, action="assessment.photo", object_type="assessment",
-                 object_id=assessment.id, changes={"photo": photo.id})
-    db.session.commit()
-    flash(_("The photo was added."), "success")
+    upload = request.files.get("photo")
+    data = upload.read(MAX_PHOTO_BYTES + 1) if upload is not None and upload.filename else None
+    if attempt(lambda: service.add_evidence_photo(db.session, assessment, data, actor=current_user,
+                                                  today=dt.date.today()),
+               refusals=(CheckFailed, NotAllowed, InvalidState)):
+        flash(_("The photo was added."), "success")
     return back
 
 
