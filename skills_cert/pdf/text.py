@@ -6,10 +6,21 @@ U+0E00-U+0E7F, other), each run gets its font (Noto Sans Lao for Lao and for Lat
 for Thai), and the runs are shaped and drawn one after another. Spaces, digits and punctuation
 join the run they stand in. Shaped advances do not depend on the font size, so a run is shaped
 once (cached) and measured at any size as `advance * size / 1000`.
+
+Shaped glyphs (stacked marks, ligatures) have no character of their own, so a PDF reader
+extracting the text would get private-use codes and split clusters. Every run is therefore drawn
+inside marked content whose `/ActualText` is the run's text (with `/Lang` for Lao and Thai):
+copying, searching and screen readers get exactly the characters that were printed.
+
+Lines break where ICU's line breaker allows (icu4py, with its dictionaries for Lao and Thai,
+which write words without spaces between them). Without ICU, lines break only at spaces and
+zero-width spaces, and a Lao or Thai word too long for its line before a leading vowel; a warning
+says so once.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import unicodedata
@@ -22,6 +33,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
 
 from skills_cert.config import ROOT
+
+try:
+    from icu4py.breakers import LineBreaker
+except ImportError:  # pragma: no cover - icu4py is a dependency; this is the degraded fallback
+    LineBreaker = None
+
+log = logging.getLogger(__name__)
 
 FONT_DIR = ROOT / "static" / "fonts"
 LAO, LAO_BOLD = "SDI-NotoSansLao", "SDI-NotoSansLao-Bold"
@@ -180,7 +198,7 @@ class Line:
     """One line of shaped runs; `advance` is in 1/1000 of the font size."""
 
     text: str  # what the line says (clean text, before shaping)
-    runs: tuple[tuple[str, str, float], ...]  # (font name, shaped text, advance)
+    runs: tuple[tuple[str, str, float, str], ...]  # (font name, shaped text, advance, the run's text)
     advance: float
 
     def width(self, size: float) -> float:
@@ -194,8 +212,21 @@ def layout(text: str, bold: bool = False) -> Line:
     for family, run in script_runs(text.replace(ZWSP, "")):
         font = _FONTS[family, bold]
         shaped, advance = _shape(run, font)
-        runs.append((font, shaped, advance))
+        runs.append((font, shaped, advance, run))
     return Line(text, tuple(runs), sum(run[2] for run in runs))
+
+
+def _pdf_text(value: str) -> str:
+    """A PDF text string in UTF-16BE with its byte-order mark, written as hex."""
+    return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
+
+
+@lru_cache(maxsize=4096)
+def _span(run: str) -> str:
+    """The marked-content operator that tells readers what a shaped run says, and its language."""
+    scripts = {_script(ch) for ch in run}
+    lang = " /Lang (lo)" if "lao" in scripts else " /Lang (th)" if "thai" in scripts else ""
+    return f"/Span <</ActualText {_pdf_text(run)}{lang}>> BDC"
 
 
 def draw_line(canvas, line: Line, x: float, y: float, size: float, align: str = "left") -> float:
@@ -205,9 +236,11 @@ def draw_line(canvas, line: Line, x: float, y: float, size: float, align: str = 
         x -= width / 2
     elif align == "right":
         x -= width
-    for font, shaped, advance in line.runs:
+    for font, shaped, advance, run in line.runs:
         canvas.setFont(font, size)
+        canvas.addLiteral(_span(run))
         canvas.drawString(x, y, shaped)
+        canvas.addLiteral("EMC")
         x += advance * size / 1000
     return width
 
@@ -224,20 +257,45 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 # ---------------------------------------------------------------- wrapping
 
+_warned_without_icu = False
+
+
+def _inside_code(before: str, after: str) -> bool:
+    """A hyphen between letters or digits, as in LA-CON-BRL-01: ICU would allow a break after it,
+    but a code or a hyphenated word reads wrongly cut in two."""
+    return before.endswith("-") and len(before) > 1 and before[-2].isalnum() and after.isalnum()
+
+
+def _segments(text: str) -> list[str]:
+    """*text* cut at its line-break opportunities; each piece keeps the spaces that follow it."""
+    if LineBreaker is not None:
+        segments: list[str] = []
+        for start, end in LineBreaker(text, "und").segments():
+            if segments and _inside_code(segments[-1], text[start]):
+                segments[-1] += text[start:end]
+            else:
+                segments.append(text[start:end])
+        return segments
+    global _warned_without_icu
+    if not _warned_without_icu:
+        _warned_without_icu = True
+        log.warning("icu4py is not installed: Lao and Thai lines break only at spaces and before "
+                    "leading vowels, not at word boundaries. Install icu4py (see setup.cfg).")
+    return re.findall(r"[^ \u200b]+[ \u200b]*|[ \u200b]+", text)
+
+
 @lru_cache(maxsize=1024)
 def _tokens(text: str, bold: bool) -> tuple[tuple[str, str, float], ...]:
-    """Words of clean *text* as (separator before, word, advance); separators are " " or ZWSP."""
+    """Words of clean *text* between line-break opportunities, as (separator before, word,
+    advance). The separator is " " after a space, and "" where a line may break without one: at a
+    zero-width space, or between two Lao or Thai words."""
     tokens = []
-    separator, word = "", ""
-    for ch in text + " ":
-        if ch in (" ", ZWSP):
-            if word:
-                tokens.append((separator, word, layout(word, bold).advance))
-                separator, word = ch, ""
-            elif ch == " ":
-                separator = " "
-        else:
-            word += ch
+    separator = ""
+    for segment in _segments(text):
+        word = segment.rstrip(" " + ZWSP)
+        if word:
+            tokens.append((separator, word, layout(word, bold).advance))
+        separator = " " if " " in segment[len(word):] else ""
     return tuple(tokens)
 
 
@@ -258,7 +316,8 @@ def _clusters(word: str) -> list[str]:
 def _split_word(word: str, bold: bool, limit: float) -> tuple[list[tuple[str, float]], bool]:
     """Cut a word wider than *limit* into pieces that fit: first before leading vowels (syllable
     boundaries in Lao and Thai), and only where a syllable is still too wide, between clusters.
-    Returns the pieces with their advances, and whether a syllable had to be cut."""
+    Returns the pieces with their advances, and whether a word had to be cut: with ICU every cut
+    inside a word counts (ICU found no break there), without it only a cut inside a syllable."""
     clusters = _clusters(word)
     advances = [layout(c, bold).advance for c in clusters]
     syllables: list[list[int]] = []
@@ -284,6 +343,7 @@ def _split_word(word: str, bold: bool, limit: float) -> tuple[list[tuple[str, fl
                 width = 0.0
             pieces[-1].append(i)
             width += advances[i]
+    cut = cut or (LineBreaker is not None and len(pieces) > 1)
     return [("".join(clusters[i] for i in p), sum(advances[i] for i in p)) for p in pieces], cut
 
 
@@ -314,10 +374,11 @@ def _wrap(text: str, bold: bool, limit: float) -> tuple[list[str], bool]:
 
 def fit(text: str, max_width: float, size: float, min_size: float | None = None,
         bold: bool = False, max_lines: int = 1, step: float = 0.5) -> tuple[float, list[Line]]:
-    """Wrap *text* into *max_width* at spaces and ZWSP (and, inside a Lao or Thai word too long for
-    a line, before a leading vowel). If that takes more than *max_lines* lines or a syllable would
-    have to be cut, shrink the size by *step* down to *min_size*; at the floor, cut between
-    clusters (never before a combining mark). Returns the size used and the shaped lines."""
+    """Wrap *text* into *max_width* where a line may break (ICU: after spaces, at ZWSP, between
+    Lao or Thai words). If that takes more than *max_lines* lines or a word would have to be cut,
+    shrink the size by *step* down to *min_size*; at the floor, cut inside the word, before a
+    leading vowel where possible, else between clusters (never before a combining mark). Returns
+    the size used and the shaped lines."""
     text = clean(text)
     min_size = size if min_size is None else min_size
     while True:
