@@ -12,8 +12,9 @@ from skills_cert.errors import NotAllowed, ValidationFailed
 from skills_cert.extensions import db
 from skills_cert.roles import Role
 from skills_cert.web.access import roles_required
+from skills_cert.web.actions import act, attempt
 from skills_cert.web.blueprints import admin as bp
-from skills_cert.web.forms import ConfirmForm, apply_errors
+from skills_cert.web.forms import ConfirmForm
 
 
 @bp.route("/users")
@@ -35,18 +36,14 @@ def create_user():
             role=Role(form.role.data),
             password=form.password.data,
         )
-        try:
-            user = user_service.create_user(
-                db.session, data, min_password_length=current_app.config["PASSWORD_MIN_LENGTH"],
-                actor=current_user,
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("User %(name)s was created.", name=user.username), "success")
-            return redirect(url_for("admin.users"))
+        done = act(lambda: user_service.create_user(
+                       db.session, data, min_password_length=current_app.config["PASSWORD_MIN_LENGTH"],
+                       actor=current_user),
+                   form=form, refusals=(ValidationFailed,),
+                   success=lambda user: _("User %(name)s was created.", name=user.username),
+                   to=url_for("admin.users"))
+        if done:
+            return done
     return render_template("admin/user_new.html", form=form)
 
 
@@ -59,13 +56,8 @@ def set_active(user_id: int):
         flash(_("The form expired. Please try again."), "error")
         return redirect(url_for("admin.users"))
     active = request.form.get("active") == "1"
-    try:
-        user_service.set_active(db.session, user, active, actor=current_user)
-    except NotAllowed as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    if attempt(lambda: user_service.set_active(db.session, user, active, actor=current_user),
+               refusals=(NotAllowed,)):
         if active:
             flash(_("User %(name)s was reactivated.", name=user.username), "success")
         else:

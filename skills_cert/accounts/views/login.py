@@ -18,8 +18,8 @@ from skills_cert.accounts.views.signin import ask_for_code, fresh_session, start
 from skills_cert.errors import ValidationFailed
 from skills_cert.extensions import db, limiter
 from skills_cert.web.access import public
+from skills_cert.web.actions import attempt
 from skills_cert.web.blueprints import auth as bp
-from skills_cert.web.forms import apply_errors
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -59,19 +59,11 @@ def change_password():
     form = PasswordChangeForm()
     user = current_user._get_current_object()
     if form.validate_on_submit():
-        try:
-            user_service.change_password(
-                db.session,
-                user,
-                form.current_password.data,
-                form.new_password.data,
-                min_password_length=current_app.config["PASSWORD_MIN_LENGTH"],
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        changed = attempt(lambda: user_service.change_password(
+                              db.session, user, form.current_password.data, form.new_password.data,
+                              min_password_length=current_app.config["PASSWORD_MIN_LENGTH"]),
+                          form=form, refusals=(ValidationFailed,))
+        if changed:
             login_user(user)  # keep this session; the bumped version ends the others
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))

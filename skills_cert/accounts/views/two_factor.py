@@ -19,8 +19,8 @@ from skills_cert.errors import NotAllowed, ValidationFailed
 from skills_cert.extensions import db, limiter
 from skills_cert.roles import Role
 from skills_cert.web.access import public, roles_required
+from skills_cert.web.actions import act
 from skills_cert.web.blueprints import auth as bp
-from skills_cert.web.forms import apply_errors
 
 PENDING_SECONDS = 300  # the code must follow the password within five minutes
 
@@ -87,16 +87,12 @@ def two_factor_setup():
         return _no_store(render_template("auth/two_factor_setup.html", enabled=True))
     form = TwoFactorConfirmForm()
     if form.validate_on_submit() and user.totp_secret:
-        try:
-            totp.confirm_enrolment(db.session, user, form.code.data, key=_key())
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Two-factor authentication is on. Log-in will ask for a code from now on."),
-                  "success")
-            return redirect(url_for("auth.two_factor_setup"))
+        done = act(lambda: totp.confirm_enrolment(db.session, user, form.code.data, key=_key()),
+                   form=form, refusals=(ValidationFailed,),
+                   success=_("Two-factor authentication is on. Log-in will ask for a code from now on."),
+                   to=url_for("auth.two_factor_setup"))
+        if done:
+            return done
     secret = totp.enrolment_secret(db.session, user, key=_key())
     db.session.commit()
     uri = totp.provisioning_uri(user, secret)

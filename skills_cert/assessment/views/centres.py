@@ -4,7 +4,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,8 +22,8 @@ from skills_cert.provinces import PROVINCES
 from skills_cert.roles import Role
 from skills_cert.standards.models import Standard
 from skills_cert.web.access import roles_required
+from skills_cert.web.actions import act
 from skills_cert.web.blueprints import admin as bp
-from skills_cert.web.forms import apply_errors
 
 
 @bp.route("/centres", methods=["GET", "POST"])
@@ -33,16 +33,12 @@ def centres():
     locale = str(get_locale())
     form.province.choices = [SelectChoice(code, localized(names, locale)) for code, names in PROVINCES.items()]
     if form.validate_on_submit():
-        try:
-            centre_service.create_centre(db.session, code=form.code.data, name=form.name.data,
-                                         province=form.province.data, actor=current_user)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The testing centre was created."), "success")
-            return redirect(url_for("admin.centres"))
+        done = act(lambda: centre_service.create_centre(db.session, code=form.code.data, name=form.name.data,
+                                                        province=form.province.data, actor=current_user),
+                   form=form, refusals=(ValidationFailed,),
+                   success=_("The testing centre was created."), to=url_for("admin.centres"))
+        if done:
+            return done
     all_centres = db.session.scalars(sa.select(TestingCentre).order_by(TestingCentre.code)).all()
     return render_template("admin/centres.html", form=form, centres=all_centres, provinces=PROVINCES)
 
@@ -57,20 +53,13 @@ def accreditations():
     codes = db.session.scalars(sa.select(Standard.code).distinct().order_by(Standard.code)).all()
     form.standard_code.choices = [SelectChoice(code, code) for code in codes]
     if form.validate_on_submit():
-        try:
-            session_service.accredit(db.session, db.get_or_404(User, form.assessor.data),
-                                     form.standard_code.data, form.expires_on.data,
-                                     actor=current_user, today=dt.date.today())
-        except (ValidationFailed, NotAllowed) as exc:
-            db.session.rollback()
-            if isinstance(exc, ValidationFailed):
-                apply_errors(form, exc)
-            else:
-                form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("The accreditation was saved."), "success")
-            return redirect(url_for("admin.accreditations"))
+        done = act(lambda: session_service.accredit(db.session, db.get_or_404(User, form.assessor.data),
+                                                    form.standard_code.data, form.expires_on.data,
+                                                    actor=current_user, today=dt.date.today()),
+                   form=form, refusals=(ValidationFailed, NotAllowed),
+                   success=_("The accreditation was saved."), to=url_for("admin.accreditations"))
+        if done:
+            return done
     rows = db.session.scalars(sa.select(Accreditation).options(so.joinedload(Accreditation.user))
                               .order_by(Accreditation.expires_on)).all()
     return render_template("admin/accreditations.html", form=form, accreditations=rows,

@@ -21,8 +21,9 @@ from skills_cert.i18n import localized
 from skills_cert.roles import Role
 from skills_cert.standards.models import Standard, StandardStatus
 from skills_cert.web.access import roles_required
+from skills_cert.web.actions import act, attempt
 from skills_cert.web.blueprints import assessments as bp
-from skills_cert.web.forms import apply_errors, flash_form_errors
+from skills_cert.web.forms import flash_form_errors
 
 SESSION_VIEWERS = (Role.ADMINISTRATOR, Role.ASSESSOR, Role.CERTIFYING_OFFICER)
 
@@ -62,19 +63,15 @@ def new_session():
         flash(_("Create a testing centre first."), "error")
         return redirect(url_for("admin.centres"))
     if form.validate_on_submit():
-        try:
-            test_session = service.create_session(
-                db.session, centre=db.get_or_404(TestingCentre, form.centre.data),
-                standard=db.session.get(Standard, form.standard.data), test_date=form.test_date.data,
-                assessors=[db.session.get(User, i) for i in form.assessors.data],
-                actor=current_user, today=dt.date.today())
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The test session was created."), "success")
-            return redirect(url_for("assessments.session", session_id=test_session.id))
+        done = act(lambda: service.create_session(
+                       db.session, centre=db.get_or_404(TestingCentre, form.centre.data),
+                       standard=db.session.get(Standard, form.standard.data), test_date=form.test_date.data,
+                       assessors=[db.session.get(User, i) for i in form.assessors.data],
+                       actor=current_user, today=dt.date.today()),
+                   form=form, refusals=(ValidationFailed,), success=_("The test session was created."),
+                   to=lambda test_session: url_for("assessments.session", session_id=test_session.id))
+        if done:
+            return done
     return render_template("assessments/session_new.html", form=form)
 
 
@@ -102,13 +99,8 @@ def enrol(session_id: int):
         flash_form_errors(form)
         return redirect(url_for("assessments.session", session_id=session_id))
     candidate = db.get_or_404(Candidate, form.candidate.data)
-    try:
-        service.enrol(db.session, test_session, candidate, actor=current_user)
-    except (ValidationFailed, NotAllowed) as exc:
-        db.session.rollback()
-        flash(str(exc) if isinstance(exc, NotAllowed) else exc.reasons["candidate"][0], "error")
-    else:
-        db.session.commit()
+    if attempt(lambda: service.enrol(db.session, test_session, candidate, actor=current_user),
+               refusals=(ValidationFailed, NotAllowed)):
         flash(_("%(name)s was enrolled.", name=candidate.name_latin), "success")
     return redirect(url_for("assessments.session", session_id=session_id))
 

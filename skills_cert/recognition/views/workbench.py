@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from skills_cert.errors import InvalidState, NotAllowed, ValidationFailed
 from skills_cert.extensions import db
 from skills_cert.i18n import localized
 from skills_cert.recognition import agreements as service
@@ -33,12 +32,12 @@ from skills_cert.standards.files import dump_yaml
 from skills_cert.standards.labels import COUNTRY_NAMES, SECTOR_NAMES
 from skills_cert.standards.models import Element, Standard, StandardStatus, Unit
 from skills_cert.web.access import roles_required
+from skills_cert.web.actions import act, attempt
 from skills_cert.web.blueprints import mrs as bp
-from skills_cert.web.forms import ConfirmForm, apply_errors, flash_form_errors
+from skills_cert.web.forms import ConfirmForm, flash_form_errors
 
 READERS = tuple(STAFF_ROLES)  # not analysts: they see statistics only
 EDITORS = service.EDITORS
-SERVICE_ERRORS = (ValidationFailed, InvalidState, NotAllowed)
 
 
 def _agreement(agreement_id: int) -> Agreement:
@@ -99,25 +98,14 @@ def create():
         data = {name: getattr(form, name).data for name in (
             "code", "origin_country", "destination_country", "sector", "title", "reference", "signed_on",
             "effective_from", "effective_until")}
-        try:
-            agreement = service.create_agreement(db.session, data, actor=current_user)
-        except SERVICE_ERRORS as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Agreement %(name)s was created as a draft. Add the standard mappings next.",
-                    name=agreement.name), "success")
-            return redirect(url_for("mrs.agreement", agreement_id=agreement.id))
+        done = act(lambda: service.create_agreement(db.session, data, actor=current_user), form=form,
+                   success=lambda agreement: _("Agreement %(name)s was created as a draft. Add the standard "
+                                               "mappings next.", name=agreement.name),
+                   to=lambda agreement: url_for("mrs.agreement", agreement_id=agreement.id))
+        if done:
+            return done
     agreements = db.session.scalars(sa.select(Agreement).order_by(Agreement.code)).all()
     return render_template("mrs/index.html", agreements=agreements, form=form, can_edit=True), 400
-
-
-def _form_error(form, exc: Exception) -> None:
-    if isinstance(exc, ValidationFailed):
-        apply_errors(form, exc)
-    else:
-        form.form_errors.append(str(exc))
 
 
 @bp.route("/<int:agreement_id>")
@@ -166,14 +154,9 @@ def change_status(agreement_id: int):
     form = _status_form(item)
     if form.validate_on_submit():
         target = AgreementStatus(form.status.data)
-        try:
-            service.change_status(db.session, item, target, on=form.effective_on.data,
-                                  reason=form.reason.data or "", actor=current_user)
-        except SERVICE_ERRORS as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
-            db.session.commit()
+        if attempt(lambda: service.change_status(db.session, item, target, on=form.effective_on.data,
+                                                 reason=form.reason.data or "", actor=current_user),
+                   form=form):
             flash(_("%(name)s is %(status)s from %(date)s.", name=item.name, status=target.label,
                     date=form.effective_on.data.isoformat()), "success")
             return redirect(url_for("mrs.agreement", agreement_id=item.id))
@@ -186,16 +169,13 @@ def add_mapping(agreement_id: int):
     item = _agreement(agreement_id)
     form = _mapping_form(item)
     if form.validate_on_submit():
-        try:
-            mapping = mappings.add_mapping(db.session, item, db.session.get(Standard, form.origin.data),
-                                          db.session.get(Standard, form.destination.data), actor=current_user)
-        except SERVICE_ERRORS as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Mapping created. Map each unit below."), "success")
-            return redirect(url_for("mrs.workbench", mapping_id=mapping.id))
+        done = act(lambda: mappings.add_mapping(
+                       db.session, item, db.session.get(Standard, form.origin.data),
+                       db.session.get(Standard, form.destination.data), actor=current_user),
+                   form=form, success=_("Mapping created. Map each unit below."),
+                   to=lambda mapping: url_for("mrs.workbench", mapping_id=mapping.id))
+        if done:
+            return done
     return _agreement_page(_agreement(agreement_id), _status_form(item), form, 400)
 
 
@@ -205,16 +185,11 @@ def new_version(agreement_id: int):
     item = _agreement(agreement_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        draft = service.new_version(db.session, item, actor=current_user)
-    except SERVICE_ERRORS as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("mrs.agreement", agreement_id=item.id))
-    db.session.commit()
-    flash(_("Version %(v)d was created as a draft. Revise its mappings, then put it in force.", v=draft.version),
-          "success")
-    return redirect(url_for("mrs.agreement", agreement_id=draft.id))
+    done = act(lambda: service.new_version(db.session, item, actor=current_user),
+               success=lambda draft: _("Version %(v)d was created as a draft. Revise its mappings, then put it "
+                                       "in force.", v=draft.version),
+               to=lambda draft: url_for("mrs.agreement", agreement_id=draft.id))
+    return done or redirect(url_for("mrs.agreement", agreement_id=item.id))
 
 
 @bp.route("/<int:agreement_id>/export")
@@ -300,15 +275,13 @@ def save_unit(mapping_id: int):
             relation=Relation(form.relation.data), justification=form.justification.data,
             gap=form.gap.form.value(), compared=re.findall(r"[A-Z0-9-]+/[0-9]+(?:\.[0-9]+)?", form.compared.data or ""),
             compared_by=form.compared_by.data or "")
-        try:
-            saved = mappings.save_unit_mapping(db.session, mapping, data, entry=entry, actor=current_user)
-        except SERVICE_ERRORS as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The mapping of %(units)s was saved.", units=", ".join(saved.origin_units)), "success")
-            return redirect(url_for("mrs.workbench", mapping_id=mapping.id) + f"#origin-{saved.origin_units[0]}")
+        done = act(lambda: mappings.save_unit_mapping(db.session, mapping, data, entry=entry, actor=current_user),
+                   form=form, success=lambda saved: _("The mapping of %(units)s was saved.",
+                                                      units=", ".join(saved.origin_units)),
+                   to=lambda saved: (url_for("mrs.workbench", mapping_id=mapping.id)
+                                     + f"#origin-{saved.origin_units[0]}"))
+        if done:
+            return done
     flash_form_errors(form)
     return _workbench_page(_mapping(mapping_id), (key, form), 400)
 
@@ -322,13 +295,7 @@ def delete_unit(mapping_id: int, entry_id: int):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        mappings.delete_unit_mapping(db.session, entry, actor=current_user)
-    except SERVICE_ERRORS as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    if attempt(lambda: mappings.delete_unit_mapping(db.session, entry, actor=current_user)):
         flash(_("The unit mapping was removed."), "success")
     return redirect(url_for("mrs.workbench", mapping_id=mapping.id))
 

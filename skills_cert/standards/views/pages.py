@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from skills_cert.errors import InvalidState, NotAllowed, ValidationFailed
+from skills_cert.errors import InvalidState, NotAllowed
 from skills_cert.extensions import db
 from skills_cert.i18n import localized
 from skills_cert.roles import STAFF_ROLES
@@ -28,8 +28,9 @@ from skills_cert.standards.models import (
 )
 from skills_cert.standards.views import forms as f
 from skills_cert.web.access import roles_required
+from skills_cert.web.actions import attempt
 from skills_cert.web.blueprints import standards as bp
-from skills_cert.web.forms import ConfirmForm, apply_errors, flash_form_errors
+from skills_cert.web.forms import ConfirmForm, flash_form_errors
 
 EDITORS = service.STANDARDS_EDITORS
 READERS = tuple(STAFF_ROLES)  # not analysts: they see statistics only
@@ -55,16 +56,8 @@ def _detail(standard: Standard, anchor: str = ""):
 
 def _commit_edit(standard: Standard, form, change, success: str):
     """Run one draft edit; on success commit and go back to the standard, else show the form."""
-    try:
-        service.edit_draft(db.session, standard, change, actor=current_user)
-    except (ValidationFailed, InvalidState, NotAllowed) as exc:
-        db.session.rollback()
-        if isinstance(exc, ValidationFailed):
-            apply_errors(form, exc)
-        else:
-            form.form_errors.append(str(exc))
+    if not attempt(lambda: service.edit_draft(db.session, standard, change, actor=current_user), form=form):
         return None
-    db.session.commit()
     flash(success, "success")
     return _detail(standard)
 
@@ -131,15 +124,12 @@ def new_version(standard_id: int):
     standard = _load(standard_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        draft = service.new_version(db.session, standard, actor=current_user)
-    except (InvalidState, NotAllowed) as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    done = attempt(lambda: service.new_version(db.session, standard, actor=current_user),
+                   refusals=(InvalidState, NotAllowed))
+    if done is None:
         return _detail(standard)
-    db.session.commit()
-    flash(_("Version %(v)d was created as a draft. Edit it, then endorse it.", v=draft.version), "success")
-    return _detail(draft)
+    flash(_("Version %(v)d was created as a draft. Edit it, then endorse it.", v=done.value.version), "success")
+    return _detail(done.value)
 
 
 @bp.route("/<int:standard_id>/endorse", methods=["POST"])
@@ -148,14 +138,9 @@ def endorse(standard_id: int):
     standard = _load(standard_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        service.endorse(db.session, standard, actor=current_user)
-    except (InvalidState, NotAllowed) as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _detail(standard)
-    db.session.commit()
-    flash(_("Version %(v)d is endorsed and can no longer be changed.", v=standard.version), "success")
+    if attempt(lambda: service.endorse(db.session, standard, actor=current_user),
+               refusals=(InvalidState, NotAllowed)):
+        flash(_("Version %(v)d is endorsed and can no longer be changed.", v=standard.version), "success")
     return _detail(standard)
 
 
@@ -261,15 +246,7 @@ def _simple_edit(standard: Standard, change, success: str, back: str | None = No
     """An edit from a button (no form of its own): errors come back as a flash message."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        service.edit_draft(db.session, standard, change, actor=current_user)
-    except (ValidationFailed, InvalidState, NotAllowed) as exc:
-        db.session.rollback()
-        messages = exc.messages if isinstance(exc, ValidationFailed) else [str(exc)]
-        for message in messages:
-            flash(message, "error")
-    else:
-        db.session.commit()
+    if attempt(lambda: service.edit_draft(db.session, standard, change, actor=current_user)):
         flash(success, "success")
     return redirect(back or url_for("standards.detail", standard_id=standard.id))
 
