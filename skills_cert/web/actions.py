@@ -42,12 +42,14 @@ class Done(Generic[T]):
 
 
 def refusal_messages(exc: Exception) -> list[str]:
-    """A refusal as the messages to show, each once."""
+    """A refusal as the messages to show."""
     return exc.messages if isinstance(exc, ValidationFailed) else [str(exc)]
 
 
-def show_refusal(exc: Exception, form: FlaskForm | None = None) -> None:
-    """Show a refusal on *form* (reasons on their fields, the rest on the form), or flash it."""
+def show_refusal(exc: Exception, form: FlaskForm | None = None, *, flash_too: bool = False) -> None:
+    """Show a refusal on *form* (reasons on their fields, the rest on the form), or flash it.
+    *flash_too* flashes a refusal that is not about a field as well, for a form the page may no
+    longer show (a certificate revoked meanwhile loses its revoke and reissue forms)."""
     if form is None:
         for message in refusal_messages(exc):
             flash(message, "error")
@@ -55,27 +57,30 @@ def show_refusal(exc: Exception, form: FlaskForm | None = None) -> None:
         apply_errors(form, exc)
     else:
         form.form_errors.append(str(exc))
+        if flash_too:
+            flash(str(exc), "error")
 
 
 def attempt(action: Callable[[], T], *, form: FlaskForm | None = None,
-            refusals: tuple[type[Exception], ...] = REFUSALS) -> Done[T] | None:
+            refusals: tuple[type[Exception], ...] = REFUSALS, flash_too: bool = False) -> Done[T] | None:
     """Run *action* (service calls, which flush). On one of *refusals*: roll back, show it, and
     return None. Otherwise commit and return `Done` with the action's result."""
     try:
         value = action()
     except refusals as exc:
         db.session.rollback()
-        show_refusal(exc, form)
+        show_refusal(exc, form, flash_too=flash_too)
         return None
     db.session.commit()
     return Done(value)
 
 
 def act(action: Callable[[], T], *, success: str | Callable[[T], str], to: str | Callable[[T], str],
-        form: FlaskForm | None = None, refusals: tuple[type[Exception], ...] = REFUSALS) -> Response | None:
+        form: FlaskForm | None = None, refusals: tuple[type[Exception], ...] = REFUSALS,
+        flash_too: bool = False) -> Response | None:
     """`attempt`, then on success flash *success* and redirect to *to*; each is a value or a
     function of the action's result. None when refused: the view shows its page again."""
-    done = attempt(action, form=form, refusals=refusals)
+    done = attempt(action, form=form, refusals=refusals, flash_too=flash_too)
     if done is None:
         return None
     flash(success(done.value) if callable(success) else success, "success")

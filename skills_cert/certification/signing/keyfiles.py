@@ -41,16 +41,10 @@ def _make_private_dir(path: Path) -> None:
     os.chmod(path, 0o700)  # exact, whatever the umask
 
 
-def write_private_key(directory: Path, authority: str, key: Ed25519PrivateKey) -> Path:
-    """Save *key* to <directory>/<authority>/<key_id>.pem (PKCS#8, mode 0600); never overwrites."""
-    folder = _key_folder(directory, authority)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise TypeError("an Ed25519 private key is needed")
-    _make_private_dir(Path(directory))
-    _make_private_dir(folder)
-    path = folder / f"{key_id_for(key.public_key())}.pem"
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+def write_private_file(path: Path, data: bytes) -> Path:
+    """Write *data* to a new file at *path*, mode 0600, its folders 0700; never overwrites."""
+    path = Path(path)
+    _make_private_dir(path.parent)
     flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
              | getattr(os, "O_CLOEXEC", 0))
     try:
@@ -62,7 +56,7 @@ def write_private_key(directory: Path, authority: str, key: Ed25519PrivateKey) -
         with os.fdopen(fd, "wb") as handle:
             if hasattr(os, "fchmod"):
                 os.fchmod(handle.fileno(), 0o600)
-            handle.write(pem)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -71,12 +65,9 @@ def write_private_key(directory: Path, authority: str, key: Ed25519PrivateKey) -
     return path
 
 
-def load_private_key(directory: Path, authority: str, key_id: str, *,
-                     check_permissions: bool = True) -> Ed25519PrivateKey:
-    """The private key *key_id* of *authority*; KeyFileError if missing, unsafe or another key."""
-    if not isinstance(key_id, str) or not KEY_ID.fullmatch(key_id):
-        raise KeyFileError(f"key id {key_id!r} is not 16 lowercase hex characters")
-    path = _key_folder(directory, authority) / f"{key_id}.pem"
+def read_private_file(path: Path, *, check_permissions: bool = True) -> bytes:
+    """The bytes of a private key file; KeyFileError if it is missing, not a regular file, or
+    readable or writable by other users."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -91,7 +82,27 @@ def load_private_key(directory: Path, authority: str, key_id: str, *,
         if check_permissions and os.name == "posix" and mode & 0o077:
             raise KeyFileError(f"private key file {path} is readable or writable by other users "
                                f"(mode {mode:o}); run `chmod 600 {path}`")
-        data = handle.read(65536)
+        return handle.read(65536)
+
+
+def write_private_key(directory: Path, authority: str, key: Ed25519PrivateKey) -> Path:
+    """Save *key* to <directory>/<authority>/<key_id>.pem (PKCS#8, mode 0600); never overwrites."""
+    folder = _key_folder(directory, authority)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise TypeError("an Ed25519 private key is needed")
+    _make_private_dir(Path(directory))
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    return write_private_file(folder / f"{key_id_for(key.public_key())}.pem", pem)
+
+
+def load_private_key(directory: Path, authority: str, key_id: str, *,
+                     check_permissions: bool = True) -> Ed25519PrivateKey:
+    """The private key *key_id* of *authority*; KeyFileError if missing, unsafe or another key."""
+    if not isinstance(key_id, str) or not KEY_ID.fullmatch(key_id):
+        raise KeyFileError(f"key id {key_id!r} is not 16 lowercase hex characters")
+    path = _key_folder(directory, authority) / f"{key_id}.pem"
+    data = read_private_file(path, check_permissions=check_permissions)
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):

@@ -26,12 +26,11 @@ from skills_cert.certification.models import REVOCATION_REASONS, Certificate, Ce
 from skills_cert.certification.views.forms import CertificateSearchForm, ReissueForm, RevokeForm
 from skills_cert.certification.views.holder import pdf_response
 from skills_cert.columns import utcnow
-from skills_cert.errors import InvalidState, NotAllowed, ValidationFailed
 from skills_cert.extensions import db
 from skills_cert.roles import Role
 from skills_cert.web.access import roles_required
+from skills_cert.web.actions import act
 from skills_cert.web.blueprints import certificates as bp
-from skills_cert.web.forms import apply_errors
 
 OFFICE = (Role.CERTIFYING_OFFICER, Role.ADMINISTRATOR)
 ZIP_BATCH = 50  # certificates loaded at a time for a session's ZIP
@@ -97,16 +96,14 @@ def revoke(certificate_id: int):
         if form.confirm.data.strip().upper() != certificate.number:
             form.confirm.errors = [_("Type the certificate number exactly to confirm.")]
         else:
-            try:
-                service.revoke(db.session, certificate, actor=current_user, reason=form.reason.data,
-                               note=form.note.data, today=dt.date.today(), expected_version=form.version.data)
-            except (ValidationFailed, InvalidState, NotAllowed) as exc:
-                db.session.rollback()
-                _form_error(form, exc)
-            else:
-                db.session.commit()
-                flash(_("Certificate %(number)s was revoked.", number=certificate.number), "success")
-                return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+            number = certificate.number
+            done = act(lambda: service.revoke(
+                db.session, certificate, actor=current_user, reason=form.reason.data, note=form.note.data,
+                today=dt.date.today(), expected_version=form.version.data), form=form, flash_too=True,
+                success=_("Certificate %(number)s was revoked.", number=number),
+                to=url_for("certificates.detail", certificate_id=certificate_id))
+            if done:
+                return done
     return _render_detail(_load(certificate_id), revoke_form=form, status=422)
 
 
@@ -116,28 +113,16 @@ def reissue(certificate_id: int):
     certificate = _load(certificate_id)
     form = ReissueForm()
     if form.validate_on_submit():
-        try:
-            new = service.reissue(db.session, certificate, actor=current_user, name_lao=form.name_lao.data,
-                                  name_latin=form.name_latin.data, today=dt.date.today(),
-                                  expected_version=form.version.data, **key_settings(current_app.config))
-        except (ValidationFailed, InvalidState, NotAllowed) as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Certificate %(new)s replaces %(old)s.", new=new.number, old=certificate.number), "success")
-            return redirect(url_for("certificates.detail", certificate_id=new.id))
+        old = certificate.number
+        done = act(lambda: service.reissue(
+            db.session, certificate, actor=current_user, name_lao=form.name_lao.data,
+            name_latin=form.name_latin.data, today=dt.date.today(), expected_version=form.version.data,
+            **key_settings(current_app.config)), form=form, flash_too=True,
+            success=lambda new: _("Certificate %(new)s replaces %(old)s.", new=new.number, old=old),
+            to=lambda new: url_for("certificates.detail", certificate_id=new.id))
+        if done:
+            return done
     return _render_detail(_load(certificate_id), reissue_form=form, status=422)
-
-
-def _form_error(form, exc: Exception) -> None:
-    if isinstance(exc, ValidationFailed):
-        apply_errors(form, exc)
-    else:
-        # Also as a message on the page: when the certificate is no longer valid (someone else
-        # revoked or replaced it meanwhile) its forms are not shown, and their errors with them.
-        form.form_errors.append(str(exc))
-        flash(str(exc), "error")
 
 
 @bp.route("/sessions/<int:session_id>/certificates.zip")
