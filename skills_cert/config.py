@@ -47,6 +47,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Directory holding the issuing authorities' Ed25519 private keys (never the database).
         "SIGNING_KEY_DIR": os.environ.get("SIGNING_KEY_DIR", str(Path(instance_path) / "keys")),
         "STANDARDS_DIR": os.environ.get("STANDARDS_DIR", str(ROOT / "standards")),
+        # An RFC 3161 timestamp authority: certificate PDFs are then sealed at PAdES B-T, not B-B.
+        "TSA_URL": os.environ.get("TSA_URL") or None,
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

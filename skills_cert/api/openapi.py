@@ -93,7 +93,10 @@ ERROR = {"type": "object", "required": ["error"], "additionalProperties": False,
 KEYSET = {"type": "object", "required": ["format", "keys"], "properties": {
     "format": {"const": "skills_cert/keyset@1"},
     "keys": {"type": "array", "items": {"type": "object", "required": [
-        "kid", "authority", "alg", "public_key", "valid_from", "valid_until", "status"]}}}}
+        "kid", "authority", "alg", "public_key", "valid_from", "valid_until", "status"]}},
+    "seal_roots": {"type": "array", "items": {"type": "object", "required": ["authority", "sha256", "url"],
+                                              "additionalProperties": False, "properties": {
+        "authority": {"type": "string"}, "sha256": {"type": "string"}, "url": {"type": "string"}}}}}}
 
 
 def _json(schema_ref: str) -> dict:

@@ -1,9 +1,10 @@
 import datetime as dt
+from pathlib import Path
 
 from flask import current_app, jsonify, request
 
 from skills_cert.api.openapi import document
-from skills_cert.certification import signing
+from skills_cert.certification import seals, signing
 from skills_cert.certification.issuing import find_by_number_and_birth, token_of
 from skills_cert.certification.keys import published_keys
 from skills_cert.certification.limits import lookup_limit
@@ -90,7 +91,8 @@ def verify_by_number():
 @bp.route("/keys")
 @public
 def keys():
-    return jsonify(signing.keyset_to_json(published_keys(db.session).values()))
+    return jsonify(signing.keyset_to_json(published_keys(db.session).values(), seals.published_roots(
+        Path(current_app.config["SIGNING_KEY_DIR"]), current_app.config["PUBLIC_BASE_URL"])))
 
 
 @bp.route("/openapi.json")

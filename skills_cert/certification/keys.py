@@ -126,7 +126,8 @@ logger = logging.getLogger(__name__)
 
 def key_dir_problems(key_dir: Path) -> list[str]:
     """What is unsafe about the private key files under *key_dir*: development keys, files other
-    users may read or write, folders other users may write. A missing folder is no problem."""
+    users may read or write, folders other users may write, an authority with a token key but no
+    document-seal key. A missing folder is no problem."""
     key_dir = Path(key_dir)
     if not key_dir.is_dir():
         return []
@@ -134,6 +135,10 @@ def key_dir_problems(key_dir: Path) -> list[str]:
     for folder in [key_dir, *sorted(p for p in key_dir.rglob("*") if p.is_dir())]:
         if folder.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH):
             problems.append(f"{folder} is writable by other users; run `chmod 700 {folder}`")
+    for authority in sorted(p for p in key_dir.iterdir() if p.is_dir()):
+        if any(authority.glob("*.pem")) and not any((authority / "seal").glob("seal-*.key.pem")):
+            problems.append(f"{authority.name} signs certificates but has no document-seal key in "
+                            f"{authority / 'seal'}; run `flask keys seal-rotate --authority {authority.name}`")
     for path in sorted(key_dir.rglob("*.pem")):
         if path.with_suffix(DEVELOPMENT_MARK).exists():
             problems.append(f"{path} is a development key, generated automatically outside production; "

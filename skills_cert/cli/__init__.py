@@ -13,12 +13,12 @@ def register_commands(app: Flask) -> None:
     from skills_cert.accounts.cli import users_cli
     from skills_cert.assessment.cli import assessments_cli
     from skills_cert.audit.cli import audit_cli
-    from skills_cert.certification.cli import keys_cli
+    from skills_cert.certification.cli import certificates_cli, keys_cli
     from skills_cert.cli.backup import backup_cli
     from skills_cert.cli.standards import standards_cli
     from skills_cert.cli.translate import translate_cli
     from skills_cert.statistics.cli import statistics_cli
 
-    for group in (users_cli, standards_cli, assessments_cli, keys_cli, audit_cli, backup_cli, translate_cli,
-                  statistics_cli):
+    for group in (users_cli, standards_cli, assessments_cli, keys_cli, certificates_cli, audit_cli, backup_cli,
+                  translate_cli, statistics_cli):
         app.cli.add_command(group)

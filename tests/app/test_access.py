@@ -20,6 +20,7 @@ PUBLIC_ENDPOINTS = {
     "verify.certificate",          # what an employer's phone opens from the QR code
     "verify.manual",               # the same check by certificate number + date of birth
     "verify.keys",                 # the published public keys
+    "verify.seal_root",            # the authority's root certificate for PDF seals
     "api.verify",                  # the open JSON API (no cookies, rate-limited)
     "api.verify_by_number",
     "api.keys",

@@ -1,6 +1,7 @@
 """Signing keys are checked when the app starts: owner-only files, and no development key in
 production; a compromised key makes its certificates report as such."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 from certificate_fixtures import issued, verify_path
 
 from skills_cert import create_app
-from skills_cert.certification import signing
+from skills_cert.certification import seals, signing
 from skills_cert.certification.keys import DEVELOPMENT_MARK, key_dir_problems
 from skills_cert.config import ConfigError
 
@@ -23,9 +24,29 @@ def _key(key_dir: Path, development: bool = False) -> Path:
     return path
 
 
+def _seal(key_dir: Path) -> None:
+    seals.rotate_seal(key_dir, "LA-SDI", "LA", {"lo": "ສະຖາບັນພັດທະນາສີມືແຮງງານ", "en": "Skills Development Institute"},
+                      now=dt.datetime.now(dt.timezone.utc))
+
+
 def test_production_starts_with_owner_only_keys(tmp_path):
     _key(tmp_path / "keys")
+    _seal(tmp_path / "keys")
     create_app({**PRODUCTION, "SIGNING_KEY_DIR": str(tmp_path / "keys")})
+
+
+def test_production_refuses_to_start_without_a_document_seal_key(tmp_path):
+    _key(tmp_path / "keys")
+    with pytest.raises(ConfigError, match="no document-seal key"):
+        create_app({**PRODUCTION, "SIGNING_KEY_DIR": str(tmp_path / "keys")})
+
+
+def test_production_refuses_a_development_seal_key(tmp_path):
+    _key(tmp_path / "keys")
+    seals.ensure_seal(tmp_path / "keys", "LA-SDI", "LA", {"en": "Skills Development Institute"},
+                      now=dt.datetime.now(dt.timezone.utc), allow_generation=True)
+    with pytest.raises(ConfigError, match="development key"):
+        create_app({**PRODUCTION, "SIGNING_KEY_DIR": str(tmp_path / "keys")})
 
 
 def test_production_refuses_a_key_readable_by_others(tmp_path):

@@ -7,6 +7,7 @@ import base64
 import binascii
 import datetime
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -54,8 +55,10 @@ def _check_key(key: PublishedKey, where: str) -> None:
         raise ValueError(f"{where}: a retired key needs valid_until")
 
 
-def keyset_to_json(keys: Iterable[PublishedKey]) -> dict:
-    """The public key set as published for verifiers, sorted by kid."""
+def keyset_to_json(keys: Iterable[PublishedKey], seal_roots: Iterable[dict] = ()) -> dict:
+    """The public key set as published for verifiers, sorted by kid. *seal_roots* are the
+    authorities' root certificates for PDF seals ({"authority", "sha256", "url"}), listed when
+    any exist; token verification does not use them."""
     entries = []
     for key in sorted(keys, key=lambda k: k.key_id):
         _check_key(key, f"key {key.key_id}")
@@ -65,7 +68,27 @@ def keyset_to_json(keys: Iterable[PublishedKey]) -> dict:
             "valid_from": key.valid_from.isoformat(),
             "valid_until": key.valid_until.isoformat() if key.valid_until else None,
             "status": key.status})
-    return {"format": KEYSET_FORMAT, "keys": entries}
+    document = {"format": KEYSET_FORMAT, "keys": entries}
+    roots = sorted(({"authority": r["authority"], "sha256": r["sha256"], "url": r["url"]} for r in seal_roots),
+                   key=lambda r: r["authority"])
+    if roots:
+        document["seal_roots"] = roots
+    return document
+
+
+_SEAL_ROOT = re.compile(r"([0-9A-F]{2}:){31}[0-9A-F]{2}")
+
+
+def _check_seal_roots(roots: object) -> None:
+    if not isinstance(roots, list):
+        raise ValueError('"seal_roots" must be a list')
+    for index, root in enumerate(roots):
+        if (not isinstance(root, dict) or set(root) != {"authority", "sha256", "url"}
+                or not isinstance(root["authority"], str) or not CODE.fullmatch(root["authority"])
+                or not isinstance(root["sha256"], str) or not _SEAL_ROOT.fullmatch(root["sha256"])
+                or not isinstance(root["url"], str) or not root["url"].startswith(("https://", "http://"))):
+            raise ValueError(f"seal_roots[{index}]: must be an object with exactly authority, sha256 "
+                             "(colon-separated upper-case hex) and url")
 
 
 def _key_from_json(entry: object, where: str) -> PublishedKey:
@@ -105,8 +128,10 @@ def _key_from_json(entry: object, where: str) -> PublishedKey:
 
 def keyset_from_json(data: dict) -> dict[str, PublishedKey]:
     """Keys by kid from a published key set; ValueError naming the problem otherwise."""
-    if not isinstance(data, dict) or set(data) != {"format", "keys"}:
-        raise ValueError('a key set must be an object with exactly "format" and "keys"')
+    if not isinstance(data, dict) or not {"format", "keys"} <= set(data) <= {"format", "keys", "seal_roots"}:
+        raise ValueError('a key set must be an object with "format" and "keys" (and optionally "seal_roots")')
+    if "seal_roots" in data:
+        _check_seal_roots(data["seal_roots"])
     if data["format"] != KEYSET_FORMAT:
         raise ValueError(f"unsupported key set format {data['format']!r} "
                          f"(expected {KEYSET_FORMAT})")

@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from skills_cert.certification import documents as documents
-from skills_cert.certification.issuing import find_by_number_and_birth
+from skills_cert.certification.issuing import find_by_number_and_birth, verify_url
 from skills_cert.certification.limits import lookup_limit
 from skills_cert.certification.models import Certificate
 from skills_cert.certification.views.forms import LookupForm
@@ -66,13 +66,23 @@ def download_pdf(token: str):
 
 
 def pdf_response(certificate: Certificate) -> Response:
-    """The PDF, rendered on demand; deterministic, so an ETag lets clients and proxies cache it."""
+    """The sealed PDF of a valid certificate. A revoked, replaced or expired one gets no PDF at all
+    (410), only a page saying why: a sealed copy would pass as valid in any PDF reader."""
+    state = certificate.state(dt.date.today())
+    if state != "valid":
+        replacement = certificate.superseded_by if state == "superseded" else None
+        return Response(render_template(
+            "certificates/unavailable.html", certificate=certificate, state=state,
+            replacement_url=verify_url(replacement, current_app.config["PUBLIC_BASE_URL"]) if replacement else None),
+            status=410)
+    settings = documents.SealSettings.from_config(current_app.config)
+    keys = documents.seal_keys(certificate, settings)
     response = Response(mimetype="application/pdf")
-    response.set_etag(documents.etag(certificate))
+    response.set_etag(documents.sealed_etag(certificate, keys), weak=True)
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["Content-Disposition"] = f'attachment; filename="{documents.filename(certificate)}"'
     response = response.make_conditional(request)
     if response.status_code == 304:
         return response
-    response.set_data(documents.certificate_pdf(certificate, current_app.config["PUBLIC_BASE_URL"]))
+    response.set_data(documents.sealed_pdf(certificate, current_app.config["PUBLIC_BASE_URL"], settings, keys))
     return response

@@ -44,7 +44,12 @@ def session_certificate_count(test_session: TestSession) -> int:
         return 0
     return db.session.scalar(
         sa.select(sa.func.count(Certificate.id)).join(Assessment, Certificate.assessment_id == Assessment.id)
-        .where(Assessment.session_id == test_session.id, Certificate.status == CertificateStatus.VALID))
+        .where(Assessment.session_id == test_session.id, *_in_zip(dt.date.today())))
+
+
+def _in_zip(today: dt.date) -> tuple:
+    """A session's ZIP holds its valid certificates: not revoked, not replaced, not expired."""
+    return Certificate.status == CertificateStatus.VALID, Certificate.expires_on >= today
 
 
 @bp.route("/certificates/")
@@ -130,13 +135,13 @@ def reissue(certificate_id: int):
 def session_zip(session_id: int):
     test_session = db.get_or_404(TestSession, session_id)
     ids = db.session.scalars(sa.select(Certificate.id).join(Assessment, Certificate.assessment_id == Assessment.id)
-                             .where(Assessment.session_id == test_session.id,
-                                    Certificate.status == CertificateStatus.VALID)
+                             .where(Assessment.session_id == test_session.id, *_in_zip(dt.date.today()))
                              .order_by(Certificate.number)).all()
     if not ids:
         flash(_("No valid certificate has been issued in this session yet."), "info")
         return redirect(url_for("assessments.session", session_id=session_id))
     base = current_app.config["PUBLIC_BASE_URL"]
+    settings = documents.SealSettings.from_config(current_app.config)
 
     def certificates():
         # A few rows at a time, with their holders, released after use: memory stays flat, and
@@ -151,6 +156,6 @@ def session_zip(session_id: int):
                 db.session.expunge(certificate)
 
     name = f"certificates-session-{test_session.id}.zip"
-    return Response(stream_with_context(documents.zip_stream(certificates(), base)), mimetype="application/zip",
+    return Response(stream_with_context(documents.zip_stream(certificates(), base, settings)), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
                              "X-Certificate-Count": str(len(ids))})

@@ -1,13 +1,15 @@
 import datetime as dt
+from pathlib import Path
 
-from flask import current_app, jsonify, render_template, request
+from flask import Response, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 
-from skills_cert.certification import signing
+from skills_cert.certification import seals, signing
 from skills_cert.certification.issuing import find_by_number_and_birth, token_of
 from skills_cert.certification.keys import published_keys
 from skills_cert.certification.limits import lookup_limit
 from skills_cert.certification.models import REVOCATION_REASONS
+from skills_cert.certification.signing.payload import CODE
 from skills_cert.certification.verification import client_hash, log_verification, verify_token
 from skills_cert.certification.views.forms import LookupForm
 from skills_cert.extensions import db, limiter
@@ -28,8 +30,10 @@ def _verdict_page(token: str, channel: str):
     found = recognition.for_certificate(db.session, verdict.certificate, today) if verdict.is_valid else []
     # Rendered before the event is committed: a commit expires the loaded rows, which the page
     # would otherwise load again one by one.
+    root = seals.published_root(Path(current_app.config["SIGNING_KEY_DIR"]), verdict.facts.authority) \
+        if verdict.facts else None
     page = render_template("verify/verdict.html", verdict=verdict, today=today, recognitions=found,
-                           revocation_reasons=REVOCATION_REASONS, superseded_token=token_of)
+                           revocation_reasons=REVOCATION_REASONS, superseded_token=token_of, seal_root=root)
     log_verification(db.session, verdict, channel=channel, client=_client())
     db.session.commit()
     return page
@@ -59,7 +63,22 @@ def manual():
 @bp.route("/.well-known/skills-cert-keys.json")
 @public
 def keys():
-    response = jsonify(signing.keyset_to_json(published_keys(db.session).values()))
+    response = jsonify(signing.keyset_to_json(published_keys(db.session).values(), seals.published_roots(
+        Path(current_app.config["SIGNING_KEY_DIR"]), current_app.config["PUBLIC_BASE_URL"])))
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@bp.route("/.well-known/skills-cert-seal/<authority>.pem")
+@public
+def seal_root(authority: str):
+    """The authority's root certificate for PDF seals: install it as trusted in a PDF reader, and
+    every certificate PDF of this authority opens with a valid seal."""
+    root = seals.published_root(Path(current_app.config["SIGNING_KEY_DIR"]), authority) \
+        if CODE.fullmatch(authority) else None
+    if root is None:
+        abort(404)
+    return Response(root.pem, mimetype="application/x-pem-file", headers={
+        "Cache-Control": "public, max-age=3600",
+        "Content-Disposition": f'attachment; filename="{authority}-seal-root.pem"'})

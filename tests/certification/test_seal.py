@@ -1,0 +1,304 @@
+"""The certificate PDF proves itself: a PAdES seal by its authority, checked by two independent
+validators (pyHanko, and poppler's pdfsig with NSS), broken by any edit, flagged when its key is
+compromised; and no PDF at all for a certificate that is not valid, from any route."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pikepdf
+import pytest
+from certificate_fixtures import issued
+from cryptography.hazmat.primitives import serialization
+from helpers import WebClient
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from skills_cert.certification import sealing, seals
+from skills_cert.certification.models import Certificate
+from skills_cert.extensions import db
+
+IN_CI = os.environ.get("CI") == "true"
+AUTHORITY = "LA-SDI"
+
+
+def _need(tool: str, package: str) -> str:
+    found = shutil.which(tool)
+    if found:
+        return found
+    if IN_CI:
+        pytest.fail(f"{tool} (Debian {package}) is required under CI=true", pytrace=False)
+    pytest.skip(f"{tool} (Debian {package}) is not installed")
+
+
+def _officer(app, setup) -> WebClient:
+    client = WebClient(app.test_client())
+    client.login(setup.officer.username)
+    client.get("/lang/en")
+    return client
+
+
+@pytest.fixture()
+def certs(app):
+    setup, full, partial = issued(app)
+    return setup, full, partial
+
+
+@pytest.fixture()
+def sealed(app, certs) -> bytes:
+    setup, full, _partial = certs
+    response = _officer(app, setup).get(f"/certificates/{full}/pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return response.data
+
+
+def _key_dir(app) -> Path:
+    return Path(app.config["SIGNING_KEY_DIR"])
+
+
+def _root(app):
+    return seals.root_certificate(_key_dir(app), AUTHORITY)
+
+
+def _pyhanko(app, pdf: bytes, crls=()):
+    """pyHanko's verdict, trusting the authority's root. In a thread of its own: pyHanko runs an
+    event loop, and Playwright's keeps running in this one once a browser test has used it."""
+    context = ValidationContext(trust_roots=[sealing.asn1_certificate(_root(app))], allow_fetching=False,
+                                crls=list(crls), revocation_mode="require" if crls else "soft-fail")
+    [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(validate_pdf_signature, signature, context).result()
+
+
+def _nss(app, tmp_path) -> Path:
+    certutil = _need("certutil", "libnss3-tools")
+    database = tmp_path / "nss"
+    database.mkdir()
+    subprocess.run([certutil, "-N", "-d", f"sql:{database}", "--empty-password"], check=True)
+    root = tmp_path / "root.crt"
+    root.write_bytes(_root(app).public_bytes(serialization.Encoding.PEM))
+    subprocess.run([certutil, "-A", "-d", f"sql:{database}", "-n", "authority-root", "-t", "C,C,C", "-a",
+                    "-i", str(root)], check=True)
+    return database
+
+
+def _pdfsig(pdf: bytes, tmp_path, database: Path) -> str:
+    pdfsig = _need("pdfsig", "poppler-utils")
+    path = tmp_path / "document.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run([pdfsig, "-nssdir", f"sql:{database}", str(path)], capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", check=False).stdout
+
+
+def test_a_certificate_pdf_carries_a_valid_seal_by_its_authority(app, sealed, tmp_path):
+    status = _pyhanko(app, sealed)
+    assert status.bottom_line and status.intact and status.valid and status.trusted
+    assert status.docmdp_ok and status.modification_level.name == "NONE"
+    assert status.coverage.name == "ENTIRE_FILE"
+    subject = status.signing_cert.subject.native
+    assert "ສະຖາບັນພັດທະນາສີມືແຮງງານ" in str(subject["organization_name"])
+    assert "Skills Development Institute" in str(subject["organization_name"])
+    report = _pdfsig(sealed, tmp_path, _nss(app, tmp_path))
+    assert "Signature is Valid." in report and "Certificate is Trusted." in report
+    assert "Total document signed" in report
+
+
+def test_the_seal_certifies_the_document_with_no_changes_allowed_and_embeds_the_chain(sealed):
+    with pikepdf.open(io.BytesIO(sealed)) as pdf:
+        perms = pdf.Root.Perms.DocMDP
+        references = perms.Reference
+        assert int(references[0].TransformParams.P) == 1
+        assert perms.SubFilter == "/ETSI.CAdES.detached"
+    [signature] = PdfFileReader(io.BytesIO(sealed)).embedded_signatures
+    certificates = list(signature.signed_data["certificates"])
+    assert len(certificates) == 2  # the seal's certificate and the authority's root
+
+
+def _incremental_edit(pdf: bytes) -> bytes:
+    """What a forger with an ordinary PDF library does without breaking the file: an update that
+    draws "Level 2" over the page."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_append_update, pdf).result()
+
+
+def _append_update(pdf: bytes) -> bytes:
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    page = writer.root["/Pages"].raw_get("/Kids")[0].get_object()
+    stream = generic.StreamObject(stream_data=b"BT /F1 12 Tf 300 420 Td (Level 2) Tj ET")
+    page["/Contents"] = generic.ArrayObject([page.raw_get("/Contents"), writer.add_object(stream)])
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _rewrite(pdf: bytes) -> bytes:
+    """A full rewrite (pikepdf): the holder's Lao name in the text layer becomes another name."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        data = page.Contents.read_bytes() if not isinstance(page.Contents, pikepdf.Array) else b""
+        name = "ສົມພອນ".encode("utf-16-be").hex().upper().encode()
+        assert name in data
+        page.Contents.write(data.replace(name, "ສົມພູ".encode("utf-16-be").hex().upper().encode()))
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+
+
+def test_an_incremental_edit_is_reported_by_both_validators(app, sealed, tmp_path):
+    edited = _incremental_edit(sealed)
+    status = _pyhanko(app, edited)
+    assert not status.bottom_line and not status.docmdp_ok and status.modification_level.name == "OTHER"
+    report = _pdfsig(edited, tmp_path, _nss(app, tmp_path))
+    assert "Total document signed" not in report
+
+
+def test_a_rewritten_copy_is_reported_by_both_validators(app, sealed, tmp_path):
+    edited = _rewrite(sealed)
+    try:
+        status = _pyhanko(app, edited)
+    except Exception:  # noqa: BLE001 - a validator that cannot even read the seal also refuses it
+        status = None
+    assert status is None or not status.bottom_line
+    report = _pdfsig(edited, tmp_path, _nss(app, tmp_path))
+    assert "Signature is Valid." not in report or "Total document signed" not in report
+
+
+def test_a_pdf_sealed_by_a_compromised_key_is_flagged(app, sealed, tmp_path):
+    serial = seals.serial_of(_pyhanko_certificate(sealed))
+    try:
+        crl = seals.mark_compromised(_key_dir(app), AUTHORITY, serial, now=dt.datetime.now(dt.timezone.utc))
+        from asn1crypto import crl as asn1_crl
+        status = _pyhanko(app, sealed, crls=[asn1_crl.CertificateList.load(
+            crl.public_bytes(serialization.Encoding.DER))])
+        assert not status.bottom_line and status.revoked
+        database = _nss(app, tmp_path)
+        crl_file = tmp_path / "root.crl"
+        crl_file.write_bytes(crl.public_bytes(serialization.Encoding.DER))
+        subprocess.run([_need("crlutil", "libnss3-tools"), "-I", "-d", f"sql:{database}", "-i", str(crl_file)],
+                       check=True)
+        report = _pdfsig(sealed, tmp_path, database)
+        assert "Certificate has been Revoked." in report
+        # The next PDF is sealed by a new key, which the CRL does not name.
+        fresh = seals.create_seal(_key_dir(app), AUTHORITY, now=dt.datetime.now(dt.timezone.utc))
+        assert seals.active_seal(_key_dir(app), AUTHORITY, now=dt.datetime.now(dt.timezone.utc)).serial == \
+            seals.serial_of(fresh)
+    finally:
+        (_key_dir(app) / AUTHORITY / "seal" / "root.crl.pem").unlink(missing_ok=True)
+
+
+def _pyhanko_certificate(pdf: bytes):
+    from cryptography import x509
+    [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    return x509.load_der_x509_certificate(signature.signer_cert.dump())
+
+
+def _revoke(app, certificate_id: int, setup) -> None:
+    from skills_cert.accounts.models import User
+    from skills_cert.certification import issuing
+
+    with app.app_context():
+        certificate = db.session.get(Certificate, certificate_id)
+        issuing.revoke(db.session, certificate, actor=db.session.get(User, setup.officer.id), reason="issued_in_error",
+                       note="", today=dt.date.today(), expected_version=certificate.version)
+        db.session.commit()
+
+
+def test_no_route_serves_a_revoked_certificate(app, certs, client):
+    setup, full, partial = certs
+    with app.app_context():
+        token = db.session.get(Certificate, full).download_token
+    _revoke(app, full, setup)
+    officer = _officer(app, setup)
+    for response in (client.get(f"/d/{token}/certificate.pdf"), officer.get(f"/certificates/{full}/pdf")):
+        assert response.status_code == 410 and not response.data.startswith(b"%PDF")
+        assert "was revoked on" in response.get_data(as_text=True)
+    page = client.get(f"/d/{token}").get_data(as_text=True)
+    assert f"/d/{token}/certificate.pdf" not in page
+    archive = zipfile.ZipFile(io.BytesIO(officer.get(f"/sessions/{setup.session_id}/certificates.zip").data))
+    with app.app_context():
+        assert archive.namelist() == [f"{db.session.get(Certificate, partial).number}.pdf"]
+    assert _pyhanko(app, archive.read(archive.namelist()[0])).bottom_line
+
+
+def test_an_expired_certificate_gets_no_pdf(app, certs, client):
+    setup, full, _partial = certs
+    with app.app_context():
+        certificate = db.session.get(Certificate, full)
+        certificate.expires_on = dt.date.today() - dt.timedelta(days=1)
+        token = certificate.download_token
+        db.session.commit()
+    response = client.get(f"/d/{token}/certificate.pdf")
+    assert response.status_code == 410 and "expired on" in response.get_data(as_text=True)
+
+
+def test_the_etag_is_weak_and_a_cached_copy_stays_valid(app, certs, client):
+    _setup, full, _partial = certs
+    with app.app_context():
+        token = db.session.get(Certificate, full).download_token
+    first = client.get(f"/d/{token}/certificate.pdf")
+    assert first.headers["ETag"].startswith('W/"')
+    again = client.get(f"/d/{token}/certificate.pdf", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_flask_certificates_export_writes_sealed_pdfs(app, certs, tmp_path):
+    setup, full, partial = certs
+    runner = app.test_cli_runner()
+    with app.app_context():
+        number = db.session.get(Certificate, full).number
+    one = runner.invoke(args=["certificates", "export", number.lower(), "-o", str(tmp_path / "one")])
+    assert one.exit_code == 0, one.output
+    [written] = (tmp_path / "one").iterdir()
+    assert written.name == f"{number}.pdf" and _pyhanko(app, written.read_bytes()).bottom_line
+    _revoke(app, partial, setup)
+    session = runner.invoke(args=["certificates", "export", "--session", str(setup.session_id), "-o",
+                                  str(tmp_path / "session")])
+    assert session.exit_code == 0, session.output
+    assert [p.name for p in (tmp_path / "session").iterdir()] == [f"{number}.pdf"]
+    assert "no PDF is issued for it" in session.output
+    assert runner.invoke(args=["certificates", "export", "-o", str(tmp_path)]).exit_code == 2
+    missing = runner.invoke(args=["certificates", "export", "LA-1999-000000", "-o", str(tmp_path)])
+    assert missing.exit_code == 1 and "no certificate" in missing.output
+
+
+def test_keys_seal_commands(app, certs, tmp_path):
+    runner = app.test_cli_runner()
+    rotated = runner.invoke(args=["keys", "seal-rotate", "--authority", AUTHORITY])
+    assert rotated.exit_code == 0, rotated.output
+    assert "root SHA-256 " + seals.fingerprint(_root(app)) in rotated.output
+    listed = runner.invoke(args=["keys", "seal-list"]).output.splitlines()
+    assert [line.split("\t")[2] for line in listed if line.startswith(AUTHORITY)][-1] == "active"
+    exported = runner.invoke(args=["keys", "seal-root", "--authority", AUTHORITY, "-o", str(tmp_path / "root.pem")])
+    assert exported.exit_code == 0 and (tmp_path / "root.pem").read_bytes() == _root(app).public_bytes(
+        serialization.Encoding.PEM)
+    assert runner.invoke(args=["keys", "seal-compromise", "00", "--authority", AUTHORITY]).exit_code == 1
+
+
+def test_the_root_is_published_with_its_fingerprint(app, certs, client):
+    from certificate_fixtures import verify_path
+
+    _setup, full, _partial = certs
+    _officer(app, certs[0]).get(f"/certificates/{full}/pdf")  # the seal exists once a PDF was served
+    fingerprint = seals.fingerprint(_root(app))
+    pem = client.get(f"/.well-known/skills-cert-seal/{AUTHORITY}.pem")
+    assert pem.status_code == 200 and pem.data == _root(app).public_bytes(serialization.Encoding.PEM)
+    assert client.get("/.well-known/skills-cert-seal/NOBODY.pem").status_code == 404
+    assert client.get("/.well-known/skills-cert-seal/..%2Fkeys.pem").status_code == 404
+    keyset = client.get("/.well-known/skills-cert-keys.json").get_json()
+    assert {"authority": AUTHORITY, "sha256": fingerprint,
+            "url": f"{app.config['PUBLIC_BASE_URL']}/.well-known/skills-cert-seal/{AUTHORITY}.pem"} \
+        in keyset["seal_roots"]
+    page = client.get(verify_path(app, full), headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert fingerprint in page and "should show a valid seal by" in page
+    assert page.index("Compare with the paper") < page.index("Check the PDF itself")
