@@ -47,7 +47,7 @@ from skills_cert.assessment.models import (
     session_assessors,
 )
 from skills_cert.audit import log as audit
-from skills_cert.certification import keys, signing
+from skills_cert.certification import keys, seals, signing
 from skills_cert.certification.issuing import add_years, new_public_id
 from skills_cert.certification.models import (
     Certificate,
@@ -62,7 +62,7 @@ from skills_cert.provinces import PROVINCES
 from skills_cert.recognition import agreements, data_files
 from skills_cert.roles import Role
 from skills_cert.standards import versions as standards
-from skills_cert.standards.models import Standard, StandardStatus
+from skills_cert.standards.models import Authority, Standard, StandardStatus
 
 CHUNK = 5000
 SESSION_SIZE = 25  # candidates per demo test session
@@ -152,9 +152,14 @@ def _standards(session: so.Session, standards_dir: Path) -> list[Standard]:
     return lao or found
 
 
-def _key(session, authority: str, key_dir: Path, today: dt.date, actor: User):
+def _key(session, authority: Authority, key_dir: Path, today: dt.date, actor: User):
     """The authority's signing key. A demo database gets one valid from SPREAD_YEARS ago, so that
-    certificates dated in the past verify."""
+    certificates dated in the past verify. It also gets a document-seal key, as the production
+    configuration requires one beside every token key."""
+    now = dt.datetime.now(dt.timezone.utc)
+    if seals.active_seal(key_dir, authority.code, now=now) is None:
+        seals.rotate_seal(key_dir, authority.code, authority.country, authority.name, now=now)
+    authority = authority.code
     if keys.active_key_row(session, authority) is None:
         keys.create_key(session, authority, key_dir, today=add_years(today, -SPREAD_YEARS), actor=actor)
     return keys.signing_key(session, authority, key_dir, today=today, allow_generate=False)
@@ -237,7 +242,7 @@ def seed(session: so.Session, count: int, *, key_dir: Path, standards_dir: Path,
     assessor = _demo_user(session, ASSESSOR, "ຄຳໃສ ວົງສາ", Role.ASSESSOR, min_password_length)
     officer = _demo_user(session, OFFICER, "ວຽງຄຳ ໄຊຍະວົງ", Role.CERTIFYING_OFFICER, min_password_length)
     centres = _centres(session, officer)
-    plans = [_Plan(standard, *_key(session, standard.authority.code, key_dir, today, officer), *_results(standard))
+    plans = [_Plan(standard, *_key(session, standard.authority, key_dir, today, officer), *_results(standard))
              for standard in _standards(session, standards_dir)]
     start = max(max(p.key_row.valid_from for p in plans), add_years(today, -SPREAD_YEARS))
     run = _Run(session, rng or random.Random(), plans, centres, assessor, officer, today, start, count,
