@@ -302,3 +302,45 @@ def test_the_root_is_published_with_its_fingerprint(app, certs, client):
     page = client.get(verify_path(app, full), headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert fingerprint in page and "should show a valid seal by" in page
     assert page.index("Compare with the paper") < page.index("Check the PDF itself")
+
+
+def test_with_a_timestamp_authority_the_seal_is_pades_b_t(app, certs):
+    """B-T against a local test TSA (pyHanko's DummyTimeStamper, its certificate issued for
+    time-stamping by a throwaway root): the seal then carries a trusted signature timestamp."""
+    from asn1crypto import keys as asn1_keys
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    from skills_cert.certification import documents
+
+    now = dt.datetime.now(dt.timezone.utc)
+    tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # the dummy TSA signs RSA only
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    tsa_cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(tsa_key.public_key())
+                .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(hours=1))
+                .not_valid_after(now + dt.timedelta(days=30))
+                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+                .sign(tsa_key, hashes.SHA256()))
+    stamper = DummyTimeStamper(
+        tsa_cert=sealing.asn1_certificate(tsa_cert),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(tsa_key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())))
+    _setup, full, _partial = certs
+    with app.app_context():
+        certificate = db.session.get(Certificate, full)
+        settings = documents.SealSettings.from_config(app.config)
+        keys = documents.seal_keys(certificate, settings)
+        page = documents.certificate_pdf(certificate, app.config["PUBLIC_BASE_URL"])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        stamped = pool.submit(sealing.seal_pdf, page, keys, name="SDI", location="LA", reason="certificate",
+                              stamper=stamper).result()
+    context = ValidationContext(trust_roots=[sealing.asn1_certificate(_root(app)),
+                                             sealing.asn1_certificate(tsa_cert)], allow_fetching=False)
+    [signature] = PdfFileReader(io.BytesIO(stamped)).embedded_signatures
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        status = pool.submit(validate_pdf_signature, signature, context).result()
+    assert status.bottom_line and status.timestamp_validity is not None
+    assert status.timestamp_validity.valid and status.timestamp_validity.trusted

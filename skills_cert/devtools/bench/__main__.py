@@ -32,6 +32,8 @@ def run(quick: bool) -> dict:
                "machine": platform.machine(), "benchmarks": []}
     results["benchmarks"] += _attempt("certificate PDF rendering (one core)", pdf.run,
                                       count=20 if quick else 200)
+    results["benchmarks"] += _attempt("certificate PDF sealing (one core)", pdf.run_sealed,
+                                      count=20 if quick else 200)
 
     def statistics(folder, count):  # on the largest registry, before it is deleted
         return _attempt("statistics dashboard", dashboard.run, folder, count, repeats=3)

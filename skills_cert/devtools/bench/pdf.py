@@ -1,5 +1,7 @@
 """Certificate PDFs per second against a bare ReportLab page with the same fonts, the same amount
-of shaped Lao/Thai/English text and a vector QR code of the same URL."""
+of shaped Lao/Thai/English text and a vector QR code of the same URL; and the same drawn and
+sealed (pyHanko), against the bare page, and the seal alone against pyHanko sealing a bare
+one-line page with the same key."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import datetime as dt
 import io
 import secrets
 import string
+import tempfile
 import time
 from pathlib import Path
 
@@ -14,6 +17,7 @@ import yaml
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from skills_cert.certification import sealing, seals
 from skills_cert.certification.certificate_pdf import QR_SIZE_MM, CertificateView, render_certificate
 from skills_cert.config import ROOT
 from skills_cert.pdf import qr, text
@@ -84,6 +88,49 @@ def run(count: int) -> dict:
         "meets_goal": bare / real <= 1.3,
         "count": count,
     }
+
+
+def _one_line_page() -> bytes:
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4, invariant=1)
+    canvas.drawString(40, 800, "LA-2026-000001")
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def run_sealed(count: int) -> list[dict]:
+    """Drawing plus sealing against the bare page (no seal), and sealing a certificate against
+    sealing a bare one-line page with the same key: what the seal costs, and how much of it is ours."""
+    with tempfile.TemporaryDirectory() as folder:
+        keys = seals.ensure_seal(Path(folder), "LA-SDI", "LA", {"en": "Skills Development Institute"},
+                                 now=dt.datetime.now(dt.timezone.utc), allow_generation=True)
+
+        def seal(pdf: bytes) -> bytes:
+            return sealing.seal_pdf(pdf, keys, name="Skills Development Institute", location="LA",
+                                    reason="certificate")
+        bare = _rate(bare_page, sample_views(count))
+        drawn_and_sealed = _rate(lambda view: seal(render_certificate(view)), sample_views(count))
+        pages = [render_certificate(view) for view in sample_views(count)]
+        sealed_alone = _rate(seal, pages)
+        floor = _rate(seal, [_one_line_page()] * count)
+    return [{
+        "name": "certificate PDF drawn and sealed (one core)",
+        "certificates_per_second": round(drawn_and_sealed, 1),
+        "floor_pages_per_second": round(bare, 1),
+        "time_ratio": round(bare / drawn_and_sealed, 2),
+        "goal": "time_ratio <= 1.5",
+        "meets_goal": bare / drawn_and_sealed <= 1.5,
+        "count": count,
+    }, {
+        "name": "sealing a certificate PDF (pyHanko)",
+        "certificates_per_second": round(sealed_alone, 1),
+        "floor_pages_per_second": round(floor, 1),
+        "time_ratio": round(floor / sealed_alone, 2),
+        "goal": "time_ratio <= 1.2",
+        "meets_goal": floor / sealed_alone <= 1.2,
+        "count": count,
+    }]
 
 
 def write_sample(path: Path) -> None:
