@@ -11,6 +11,7 @@ A PDF is sealed each time it is served, not stored: see `documents.py` for why.
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 from concurrent.futures import ThreadPoolExecutor
 
@@ -72,9 +73,14 @@ def seal_pdf(pdf: bytes, keys: SealKeys, *, name: str, location: str, reason: st
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(sign())
-    # pyHanko is asyncio inside; a thread that already runs an event loop (an async server, a
-    # browser test's driver) hands the work to a thread of its own.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, sign()).result()
+        sealed = asyncio.run(sign())
+    else:
+        # pyHanko is asyncio inside; a thread that already runs an event loop (an async server, a
+        # browser test's driver) hands the work to a thread of its own.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            sealed = pool.submit(asyncio.run, sign()).result()
+    # pyHanko leaves reference cycles behind; collecting the youngest generation now (about
+    # 0.1 ms) keeps a session ZIP of 500 sealed PDFs flat in memory (a third of the peak).
+    gc.collect(0)
+    return sealed
 
