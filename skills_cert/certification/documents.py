@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 
 import sqlalchemy.orm as so
 
-from skills_cert.certification import sealing, seals, wording
+from skills_cert.certification import document_data, sealing, seals, wording
 from skills_cert.certification.certificate_pdf import CertificateView, render_certificate
-from skills_cert.certification.issuing import verify_url
+from skills_cert.certification.issuing import token_of, verify_url
 from skills_cert.certification.models import Certificate
 from skills_cert.recognition import derived as recognition
 
@@ -66,8 +66,11 @@ def etag(certificate: Certificate) -> str:
 
 
 def certificate_pdf(certificate: Certificate, base_url: str) -> bytes:
-    """The drawn page, unsealed (deterministic: same facts, same bytes)."""
-    return render_certificate(certificate_view(certificate, base_url))
+    """The drawn page with its verification data attached, unsealed (deterministic: same facts,
+    same bytes)."""
+    page = render_certificate(certificate_view(certificate, base_url))
+    return document_data.with_data(page, number=certificate.number, token=token_of(certificate),
+                                   url=verify_url(certificate, base_url), issued_on=certificate.issued_on)
 
 
 @dataclass(frozen=True)

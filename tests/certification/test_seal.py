@@ -30,6 +30,7 @@ from skills_cert.extensions import db
 
 IN_CI = os.environ.get("CI") == "true"
 AUTHORITY = "LA-SDI"
+EN = {"Accept-Language": "en"}
 
 
 def _need(tool: str, package: str) -> str:
@@ -220,7 +221,7 @@ def test_no_route_serves_a_revoked_certificate(app, certs, client):
         token = db.session.get(Certificate, full).download_token
     _revoke(app, full, setup)
     officer = _officer(app, setup)
-    for response in (client.get(f"/d/{token}/certificate.pdf"), officer.get(f"/certificates/{full}/pdf")):
+    for response in (client.get(f"/d/{token}/certificate.pdf", headers=EN), officer.get(f"/certificates/{full}/pdf")):
         assert response.status_code == 410 and not response.data.startswith(b"%PDF")
         assert "was revoked on" in response.get_data(as_text=True)
     page = client.get(f"/d/{token}").get_data(as_text=True)
@@ -238,7 +239,7 @@ def test_an_expired_certificate_gets_no_pdf(app, certs, client):
         certificate.expires_on = dt.date.today() - dt.timedelta(days=1)
         token = certificate.download_token
         db.session.commit()
-    response = client.get(f"/d/{token}/certificate.pdf")
+    response = client.get(f"/d/{token}/certificate.pdf", headers=EN)
     assert response.status_code == 410 and "expired on" in response.get_data(as_text=True)
 
 
@@ -344,3 +345,42 @@ def test_with_a_timestamp_authority_the_seal_is_pades_b_t(app, certs):
         status = pool.submit(validate_pdf_signature, signature, context).result()
     assert status.bottom_line and status.timestamp_validity is not None
     assert status.timestamp_validity.valid and status.timestamp_validity.trusted
+
+
+def test_the_verification_data_is_attached_and_the_pdf_declares_pdf_a_3b(app, certs, sealed, tmp_path):
+    """Section 3 of the document: the token and URL as an associated file (relationship Data),
+    read back by pikepdf and by poppler's pdfdetach; the PDF/A-3b parts that can be checked here
+    (no veraPDF): XMP identification, metadata agreeing with the document information, an sRGB
+    output intent, every font embedded."""
+    import json
+
+    from skills_cert.certification.issuing import token_of, verify_url
+
+    _setup, full, _partial = certs
+    with app.app_context():
+        certificate = db.session.get(Certificate, full)
+        token, url, number = token_of(certificate), verify_url(certificate, app.config["PUBLIC_BASE_URL"]), \
+            certificate.number
+    with pikepdf.open(io.BytesIO(sealed)) as document:
+        [spec] = list(document.Root.AF)
+        assert spec.AFRelationship == "/Data" and str(spec.F) == "certificate-verification.json"
+        data = json.loads(document.attachments["certificate-verification.json"].get_file().read_bytes())
+        assert data == {"number": number, "verification_token": token, "verification_url": url}
+        meta = document.open_metadata()
+        assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "B"
+        assert meta["dc:title"] == str(document.docinfo.Title) == number
+        assert "/Trapped" not in document.docinfo
+        [intent] = list(document.Root.OutputIntents)
+        assert intent.S == "/GTS_PDFA1" and int(intent.DestOutputProfile.N) == 3
+        assert document.pdf_version >= "1.7"
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(sealed)
+    listed = subprocess.run([_need("pdfdetach", "poppler-utils"), "-list", str(path)], capture_output=True,
+                            text=True, check=True).stdout
+    assert "certificate-verification.json" in listed
+    subprocess.run(["pdfdetach", "-save", "1", "-o", str(tmp_path / "data.json"), str(path)], check=True)
+    assert json.loads((tmp_path / "data.json").read_text())["verification_token"] == token
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # the "emb" column
+    assert _pyhanko(app, sealed).bottom_line  # the seal covers the attachment too
