@@ -48,3 +48,37 @@ def verify_path(app, certificate_id: int) -> str:
 
     with app.app_context():
         return "/v/" + token_of(db.session.get(Certificate, certificate_id))
+
+
+def seal_verdicts(app, pdf: bytes, tmp_path, authority: str = "LA-SDI") -> tuple[bool, str]:
+    """pyHanko's bottom line and poppler's pdfsig report for *pdf*, each trusting the authority's
+    seal root (pdfsig through a throwaway NSS database). pyHanko runs in a thread of its own:
+    it uses an event loop, and a browser test's Playwright keeps one running in this thread."""
+    import io
+    import shutil
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from skills_cert.certification import sealing, seals
+
+    root = seals.root_certificate(Path(app.config["SIGNING_KEY_DIR"]), authority)
+    context = ValidationContext(trust_roots=[sealing.asn1_certificate(root)], allow_fetching=False)
+    [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        status = pool.submit(validate_pdf_signature, signature, context).result()
+    database = tmp_path / "nss"
+    database.mkdir(exist_ok=True)
+    (tmp_path / "root.crt").write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    certutil = shutil.which("certutil") or "certutil"
+    subprocess.run([certutil, "-N", "-d", f"sql:{database}", "--empty-password"], check=True)
+    subprocess.run([certutil, "-A", "-d", f"sql:{database}", "-n", "root", "-t", "C,C,C", "-a", "-i",
+                    str(tmp_path / "root.crt")], check=True)
+    (tmp_path / "document.pdf").write_bytes(pdf)
+    report = subprocess.run(["pdfsig", "-nssdir", f"sql:{database}", str(tmp_path / "document.pdf")],
+                            capture_output=True, text=True, encoding="utf-8", errors="replace").stdout
+    return status.bottom_line, report

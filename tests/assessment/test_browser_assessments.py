@@ -2,7 +2,9 @@
 a certifying officer approves both. In Lao, Thai and English, with screenshots as artefacts."""
 
 import pytest
+import sqlalchemy as sa
 from assessment_fixtures import TODAY, build, critical_item
+from certificate_fixtures import seal_verdicts
 from helpers import PASSWORD, translated
 
 from skills_cert.assessment.models import AssessmentStatus, Outcome
@@ -31,7 +33,7 @@ def _record(page, app, knowledge: str, fail: str | None = None):
 
 
 @pytest.mark.parametrize("locale", ["lo", "th", "en"])
-def test_record_two_candidates_and_approve(app, live_server, page, artifacts, locale):
+def test_record_two_candidates_and_approve(app, live_server, page, artifacts, locale, tmp_path):
     if locale != "lo" and not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         pytest.skip("Thai and English run on SQLite; PostgreSQL runs the journey in Lao")
     setup = build(app)
@@ -78,6 +80,15 @@ def test_record_two_candidates_and_approve(app, live_server, page, artifacts, lo
         assert (first.status, first.outcome) == (AssessmentStatus.APPROVED, Outcome.COMPETENT)
         assert (second.status, second.outcome) == (AssessmentStatus.APPROVED, Outcome.NOT_YET_COMPETENT)
         assert unit not in second.achieved_units and len(second.achieved_units) == 4
+        from skills_cert.certification.models import Certificate
+        issued = db.session.scalar(sa.select(Certificate.id).where(Certificate.assessment_id == first.id))
+
+    # The certificate issued in the browser, downloaded by the officer's browser, carries a seal
+    # that both validators accept once the authority's root is trusted.
+    pdf = page.request.get(f"{live_server}/certificates/{issued}/pdf")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    valid, report = seal_verdicts(app, pdf.body(), tmp_path)
+    assert valid and "Signature is Valid." in report and "Certificate is Trusted." in report
 
 
 def test_typed_results_survive_a_dropped_connection(app, live_server, page):
