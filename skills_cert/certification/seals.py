@@ -234,14 +234,20 @@ def _loaded(base: str, authority: str, serial: str, _stamp: tuple) -> SealKeys:
                     _load_certificate(path / f"seal-{serial}.crt.pem"), _load_certificate(path / "root.crt.pem"))
 
 
+@functools.lru_cache(maxsize=32)
+def _active_serial(key_dir: str, authority: str, _stamp: tuple, hour: dt.datetime) -> str | None:
+    active = [s for s in seal_certificates(Path(key_dir), authority, now=hour) if s.status == "active"]
+    return active[-1].serial if active else None
+
+
 def active_seal(key_dir: Path, authority: str, *, now: dt.datetime) -> SealKeys | None:
     """The key that seals now: the newest seal certificate neither compromised nor expired.
-    Loaded once per process and again whenever a file in the folder changes."""
-    active = [s for s in seal_certificates(key_dir, authority, now=now) if s.status == "active"]
-    if not active:
-        return None
+    Chosen and loaded once per process, again whenever a file in the folder changes, and at
+    least every hour (a certificate may expire)."""
     base = folder(key_dir, authority)
-    return _loaded(str(base), authority, active[-1].serial, _mtimes(base))
+    stamp = _mtimes(base)
+    serial = _active_serial(str(key_dir), authority, stamp, now.replace(minute=0, second=0, microsecond=0))
+    return _loaded(str(base), authority, serial, stamp) if serial else None
 
 
 def ensure_seal(key_dir: Path, authority: str, country: str, names: Mapping[str, str], *,
