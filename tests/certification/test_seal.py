@@ -384,3 +384,25 @@ def test_the_verification_data_is_attached_and_the_pdf_declares_pdf_a_3b(app, ce
     rows = fonts.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # the "emb" column
     assert _pyhanko(app, sealed).bottom_line  # the seal covers the attachment too
+
+
+def test_without_a_usable_seal_key_production_serves_no_pdf_and_says_why(app, certs, monkeypatch):
+    """Production never makes a key on the fly: with the seal files gone, a PDF request gets a
+    translated 503 page, not an unsealed PDF and not a 500."""
+    import shutil as _shutil
+
+    setup, full, _partial = certs
+    officer = _officer(app, setup)
+    assert officer.get(f"/certificates/{full}/pdf").status_code == 200  # the development seal exists
+    seal_folder = _key_dir(app) / AUTHORITY / "seal"
+    kept = _key_dir(app).parent / "seal-kept"
+    _shutil.copytree(seal_folder, kept, dirs_exist_ok=True)
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    try:
+        _shutil.rmtree(seal_folder)
+        response = officer.get(f"/certificates/{full}/pdf")
+        assert response.status_code == 503 and not response.data.startswith(b"%PDF")
+        assert "cannot be sealed at the moment" in response.get_data(as_text=True)
+    finally:
+        _shutil.rmtree(seal_folder, ignore_errors=True)
+        _shutil.copytree(kept, seal_folder)

@@ -17,11 +17,13 @@ from skills_cert.certification import documents as documents
 from skills_cert.certification.issuing import find_by_number_and_birth, verify_url
 from skills_cert.certification.limits import lookup_limit
 from skills_cert.certification.models import Certificate
+from skills_cert.certification.signing.keyfiles import KeyFileError
 from skills_cert.certification.views.forms import LookupForm
 from skills_cert.extensions import db, limiter
 from skills_cert.recognition import derived as recognition
 from skills_cert.web.access import public
 from skills_cert.web.blueprints import certificates as bp
+from skills_cert.web.error_pages import render_error
 
 
 @bp.route("/certificate", methods=["GET", "POST"])
@@ -76,7 +78,12 @@ def pdf_response(certificate: Certificate) -> Response:
             replacement_url=verify_url(replacement, current_app.config["PUBLIC_BASE_URL"]) if replacement else None),
             status=410)
     settings = documents.SealSettings.from_config(current_app.config)
-    keys = documents.seal_keys(certificate, settings)
+    try:
+        keys = documents.seal_keys(certificate, settings)
+    except KeyFileError:
+        current_app.logger.exception("no usable seal key for %s", certificate.standard.authority.code)
+        return render_error(503, _("The PDF cannot be sealed at the moment, so it is not issued. Please try "
+                                   "again later; the office has been told."))
     response = Response(mimetype="application/pdf")
     response.set_etag(documents.sealed_etag(certificate, keys), weak=True)
     response.headers["Cache-Control"] = "private, max-age=86400"
