@@ -403,6 +403,8 @@ def test_without_a_usable_seal_key_production_serves_no_pdf_and_says_why(app, ce
         response = officer.get(f"/certificates/{full}/pdf")
         assert response.status_code == 503 and not response.data.startswith(b"%PDF")
         assert "cannot be sealed at the moment" in response.get_data(as_text=True)
+        archive = officer.get(f"/sessions/{setup.session_id}/certificates.zip")
+        assert archive.status_code == 503 and archive.mimetype == "text/html"
     finally:
         _shutil.rmtree(seal_folder, ignore_errors=True)
         _shutil.copytree(kept, seal_folder)
