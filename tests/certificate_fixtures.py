@@ -50,35 +50,77 @@ def verify_path(app, certificate_id: int) -> str:
         return "/v/" + token_of(db.session.get(Certificate, certificate_id))
 
 
-def seal_verdicts(app, pdf: bytes, tmp_path, authority: str = "LA-SDI") -> tuple[bool, str]:
-    """pyHanko's bottom line and poppler's pdfsig report for *pdf*, each trusting the authority's
-    seal root (pdfsig through a throwaway NSS database). pyHanko runs in a thread of its own:
-    it uses an event loop, and a browser test's Playwright keeps one running in this thread."""
-    import io
+def need_tool(tool: str, package: str) -> str:
+    """The path of a Debian tool the seal tests use: a failure under CI=true, else a skip."""
+    import os
     import shutil
-    import subprocess
+
+    import pytest
+
+    found = shutil.which(tool)
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{tool} (Debian {package}) is required under CI=true", pytrace=False)
+    pytest.skip(f"{tool} (Debian {package}) is not installed")
+
+
+def seal_root(app, authority: str = "LA-SDI"):
+    from skills_cert.certification import seals
+
+    return seals.root_certificate(Path(app.config["SIGNING_KEY_DIR"]), authority)
+
+
+def pyhanko_status(app, pdf: bytes, crls=(), authority: str = "LA-SDI"):
+    """pyHanko's verdict on *pdf*, trusting the authority's seal root; with *crls*, revocation is
+    required. In a thread of its own: pyHanko runs an event loop, and a browser test's Playwright
+    keeps one running in this thread."""
+    import io
     from concurrent.futures import ThreadPoolExecutor
 
-    from cryptography.hazmat.primitives import serialization
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from skills_cert.certification import sealing, seals
+    from skills_cert.certification import sealing
 
-    root = seals.root_certificate(Path(app.config["SIGNING_KEY_DIR"]), authority)
-    context = ValidationContext(trust_roots=[sealing.asn1_certificate(root)], allow_fetching=False)
+    context = ValidationContext(trust_roots=[sealing.asn1_certificate(seal_root(app, authority))],
+                                allow_fetching=False, crls=list(crls),
+                                revocation_mode="require" if crls else "soft-fail")
     [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
     with ThreadPoolExecutor(max_workers=1) as pool:
-        status = pool.submit(validate_pdf_signature, signature, context).result()
+        return pool.submit(validate_pdf_signature, signature, context).result()
+
+
+def nss_database(app, tmp_path, authority: str = "LA-SDI") -> Path:
+    """A throwaway NSS database (certutil) that trusts the authority's seal root, for pdfsig."""
+    import subprocess
+
+    from cryptography.hazmat.primitives import serialization
+
+    certutil = need_tool("certutil", "libnss3-tools")
     database = tmp_path / "nss"
-    database.mkdir(exist_ok=True)
-    (tmp_path / "root.crt").write_bytes(root.public_bytes(serialization.Encoding.PEM))
-    certutil = shutil.which("certutil") or "certutil"
+    database.mkdir()
     subprocess.run([certutil, "-N", "-d", f"sql:{database}", "--empty-password"], check=True)
-    subprocess.run([certutil, "-A", "-d", f"sql:{database}", "-n", "root", "-t", "C,C,C", "-a", "-i",
-                    str(tmp_path / "root.crt")], check=True)
-    (tmp_path / "document.pdf").write_bytes(pdf)
-    report = subprocess.run(["pdfsig", "-nssdir", f"sql:{database}", str(tmp_path / "document.pdf")],
-                            capture_output=True, text=True, encoding="utf-8", errors="replace").stdout
-    return status.bottom_line, report
+    root = tmp_path / "root.crt"
+    root.write_bytes(seal_root(app, authority).public_bytes(serialization.Encoding.PEM))
+    subprocess.run([certutil, "-A", "-d", f"sql:{database}", "-n", "authority-root", "-t", "C,C,C", "-a",
+                    "-i", str(root)], check=True)
+    return database
+
+
+def pdfsig_report(pdf: bytes, tmp_path, database: Path) -> str:
+    """What poppler's pdfsig says of *pdf*, with the NSS database *database*."""
+    import subprocess
+
+    pdfsig = need_tool("pdfsig", "poppler-utils")
+    path = tmp_path / "document.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run([pdfsig, "-nssdir", f"sql:{database}", str(path)], capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", check=False).stdout
+
+
+def seal_verdicts(app, pdf: bytes, tmp_path, authority: str = "LA-SDI") -> tuple[bool, str]:
+    """pyHanko's bottom line and pdfsig's report for *pdf*, each trusting the authority's root."""
+    return (pyhanko_status(app, pdf, authority=authority).bottom_line,
+            pdfsig_report(pdf, tmp_path, nss_database(app, tmp_path, authority)))

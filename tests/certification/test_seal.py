@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import shutil
 import subprocess
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +13,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from certificate_fixtures import issued
+from certificate_fixtures import issued, need_tool, nss_database, pdfsig_report, pyhanko_status, seal_root
 from cryptography.hazmat.primitives import serialization
 from helpers import WebClient
 from pyhanko.pdf_utils import generic
@@ -28,18 +26,8 @@ from skills_cert.certification import sealing, seals
 from skills_cert.certification.models import Certificate
 from skills_cert.extensions import db
 
-IN_CI = os.environ.get("CI") == "true"
 AUTHORITY = "LA-SDI"
 EN = {"Accept-Language": "en"}
-
-
-def _need(tool: str, package: str) -> str:
-    found = shutil.which(tool)
-    if found:
-        return found
-    if IN_CI:
-        pytest.fail(f"{tool} (Debian {package}) is required under CI=true", pytrace=False)
-    pytest.skip(f"{tool} (Debian {package}) is not installed")
 
 
 def _officer(app, setup) -> WebClient:
@@ -67,49 +55,15 @@ def _key_dir(app) -> Path:
     return Path(app.config["SIGNING_KEY_DIR"])
 
 
-def _root(app):
-    return seals.root_certificate(_key_dir(app), AUTHORITY)
-
-
-def _pyhanko(app, pdf: bytes, crls=()):
-    """pyHanko's verdict, trusting the authority's root. In a thread of its own: pyHanko runs an
-    event loop, and Playwright's keeps running in this one once a browser test has used it."""
-    context = ValidationContext(trust_roots=[sealing.asn1_certificate(_root(app))], allow_fetching=False,
-                                crls=list(crls), revocation_mode="require" if crls else "soft-fail")
-    [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(validate_pdf_signature, signature, context).result()
-
-
-def _nss(app, tmp_path) -> Path:
-    certutil = _need("certutil", "libnss3-tools")
-    database = tmp_path / "nss"
-    database.mkdir()
-    subprocess.run([certutil, "-N", "-d", f"sql:{database}", "--empty-password"], check=True)
-    root = tmp_path / "root.crt"
-    root.write_bytes(_root(app).public_bytes(serialization.Encoding.PEM))
-    subprocess.run([certutil, "-A", "-d", f"sql:{database}", "-n", "authority-root", "-t", "C,C,C", "-a",
-                    "-i", str(root)], check=True)
-    return database
-
-
-def _pdfsig(pdf: bytes, tmp_path, database: Path) -> str:
-    pdfsig = _need("pdfsig", "poppler-utils")
-    path = tmp_path / "document.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run([pdfsig, "-nssdir", f"sql:{database}", str(path)], capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", check=False).stdout
-
-
 def test_a_certificate_pdf_carries_a_valid_seal_by_its_authority(app, sealed, tmp_path):
-    status = _pyhanko(app, sealed)
+    status = pyhanko_status(app, sealed)
     assert status.bottom_line and status.intact and status.valid and status.trusted
     assert status.docmdp_ok and status.modification_level.name == "NONE"
     assert status.coverage.name == "ENTIRE_FILE"
     subject = status.signing_cert.subject.native
     assert "ສະຖາບັນພັດທະນາສີມືແຮງງານ" in str(subject["organization_name"])
     assert "Skills Development Institute" in str(subject["organization_name"])
-    report = _pdfsig(sealed, tmp_path, _nss(app, tmp_path))
+    report = pdfsig_report(sealed, tmp_path, nss_database(app, tmp_path))
     assert "Signature is Valid." in report and "Certificate is Trusted." in report
     assert "Total document signed" in report
 
@@ -158,20 +112,20 @@ def _rewrite(pdf: bytes) -> bytes:
 
 def test_an_incremental_edit_is_reported_by_both_validators(app, sealed, tmp_path):
     edited = _incremental_edit(sealed)
-    status = _pyhanko(app, edited)
+    status = pyhanko_status(app, edited)
     assert not status.bottom_line and not status.docmdp_ok and status.modification_level.name == "OTHER"
-    report = _pdfsig(edited, tmp_path, _nss(app, tmp_path))
+    report = pdfsig_report(edited, tmp_path, nss_database(app, tmp_path))
     assert "Total document signed" not in report
 
 
 def test_a_rewritten_copy_is_reported_by_both_validators(app, sealed, tmp_path):
     edited = _rewrite(sealed)
     try:
-        status = _pyhanko(app, edited)
+        status = pyhanko_status(app, edited)
     except Exception:  # noqa: BLE001 - a validator that cannot even read the seal also refuses it
         status = None
     assert status is None or not status.bottom_line
-    report = _pdfsig(edited, tmp_path, _nss(app, tmp_path))
+    report = pdfsig_report(edited, tmp_path, nss_database(app, tmp_path))
     assert "Signature is Valid." not in report or "Total document signed" not in report
 
 
@@ -180,15 +134,15 @@ def test_a_pdf_sealed_by_a_compromised_key_is_flagged(app, sealed, tmp_path):
     try:
         crl = seals.mark_compromised(_key_dir(app), AUTHORITY, serial, now=dt.datetime.now(dt.timezone.utc))
         from asn1crypto import crl as asn1_crl
-        status = _pyhanko(app, sealed, crls=[asn1_crl.CertificateList.load(
+        status = pyhanko_status(app, sealed, crls=[asn1_crl.CertificateList.load(
             crl.public_bytes(serialization.Encoding.DER))])
         assert not status.bottom_line and status.revoked
-        database = _nss(app, tmp_path)
+        database = nss_database(app, tmp_path)
         crl_file = tmp_path / "root.crl"
         crl_file.write_bytes(crl.public_bytes(serialization.Encoding.DER))
-        subprocess.run([_need("crlutil", "libnss3-tools"), "-I", "-d", f"sql:{database}", "-i", str(crl_file)],
+        subprocess.run([need_tool("crlutil", "libnss3-tools"), "-I", "-d", f"sql:{database}", "-i", str(crl_file)],
                        check=True)
-        report = _pdfsig(sealed, tmp_path, database)
+        report = pdfsig_report(sealed, tmp_path, database)
         assert "Certificate has been Revoked." in report
         # The next PDF is sealed by a new key, which the CRL does not name.
         fresh = seals.create_seal(_key_dir(app), AUTHORITY, now=dt.datetime.now(dt.timezone.utc))
@@ -229,7 +183,7 @@ def test_no_route_serves_a_revoked_certificate(app, certs, client):
     archive = zipfile.ZipFile(io.BytesIO(officer.get(f"/sessions/{setup.session_id}/certificates.zip").data))
     with app.app_context():
         assert archive.namelist() == [f"{db.session.get(Certificate, partial).number}.pdf"]
-    assert _pyhanko(app, archive.read(archive.namelist()[0])).bottom_line
+    assert pyhanko_status(app, archive.read(archive.namelist()[0])).bottom_line
 
 
 def test_an_expired_certificate_gets_no_pdf(app, certs, client):
@@ -261,7 +215,7 @@ def test_flask_certificates_export_writes_sealed_pdfs(app, certs, tmp_path):
     one = runner.invoke(args=["certificates", "export", number.lower(), "-o", str(tmp_path / "one")])
     assert one.exit_code == 0, one.output
     [written] = (tmp_path / "one").iterdir()
-    assert written.name == f"{number}.pdf" and _pyhanko(app, written.read_bytes()).bottom_line
+    assert written.name == f"{number}.pdf" and pyhanko_status(app, written.read_bytes()).bottom_line
     _revoke(app, partial, setup)
     session = runner.invoke(args=["certificates", "export", "--session", str(setup.session_id), "-o",
                                   str(tmp_path / "session")])
@@ -277,11 +231,11 @@ def test_keys_seal_commands(app, certs, tmp_path):
     runner = app.test_cli_runner()
     rotated = runner.invoke(args=["keys", "seal-rotate", "--authority", AUTHORITY])
     assert rotated.exit_code == 0, rotated.output
-    assert "root SHA-256 " + seals.fingerprint(_root(app)) in rotated.output
+    assert "root SHA-256 " + seals.fingerprint(seal_root(app)) in rotated.output
     listed = runner.invoke(args=["keys", "seal-list"]).output.splitlines()
     assert [line.split("\t")[2] for line in listed if line.startswith(AUTHORITY)][-1] == "active"
     exported = runner.invoke(args=["keys", "seal-root", "--authority", AUTHORITY, "-o", str(tmp_path / "root.pem")])
-    assert exported.exit_code == 0 and (tmp_path / "root.pem").read_bytes() == _root(app).public_bytes(
+    assert exported.exit_code == 0 and (tmp_path / "root.pem").read_bytes() == seal_root(app).public_bytes(
         serialization.Encoding.PEM)
     assert runner.invoke(args=["keys", "seal-compromise", "00", "--authority", AUTHORITY]).exit_code == 1
 
@@ -291,9 +245,9 @@ def test_the_root_is_published_with_its_fingerprint(app, certs, client):
 
     _setup, full, _partial = certs
     _officer(app, certs[0]).get(f"/certificates/{full}/pdf")  # the seal exists once a PDF was served
-    fingerprint = seals.fingerprint(_root(app))
+    fingerprint = seals.fingerprint(seal_root(app))
     pem = client.get(f"/.well-known/skills-cert-seal/{AUTHORITY}.pem")
-    assert pem.status_code == 200 and pem.data == _root(app).public_bytes(serialization.Encoding.PEM)
+    assert pem.status_code == 200 and pem.data == seal_root(app).public_bytes(serialization.Encoding.PEM)
     assert client.get("/.well-known/skills-cert-seal/NOBODY.pem").status_code == 404
     assert client.get("/.well-known/skills-cert-seal/..%2Fkeys.pem").status_code == 404
     keyset = client.get("/.well-known/skills-cert-keys.json").get_json()
@@ -338,7 +292,7 @@ def test_with_a_timestamp_authority_the_seal_is_pades_b_t(app, certs):
     with ThreadPoolExecutor(max_workers=1) as pool:
         stamped = pool.submit(sealing.seal_pdf, page, keys, name="SDI", location="LA", reason="certificate",
                               stamper=stamper).result()
-    context = ValidationContext(trust_roots=[sealing.asn1_certificate(_root(app)),
+    context = ValidationContext(trust_roots=[sealing.asn1_certificate(seal_root(app)),
                                              sealing.asn1_certificate(tsa_cert)], allow_fetching=False)
     [signature] = PdfFileReader(io.BytesIO(stamped)).embedded_signatures
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -375,7 +329,7 @@ def test_the_verification_data_is_attached_and_the_pdf_declares_pdf_a_3b(app, ce
         assert document.pdf_version >= "1.7"
     path = tmp_path / "certificate.pdf"
     path.write_bytes(sealed)
-    listed = subprocess.run([_need("pdfdetach", "poppler-utils"), "-list", str(path)], capture_output=True,
+    listed = subprocess.run([need_tool("pdfdetach", "poppler-utils"), "-list", str(path)], capture_output=True,
                             text=True, check=True).stdout
     assert "certificate-verification.json" in listed
     subprocess.run(["pdfdetach", "-save", "1", "-o", str(tmp_path / "data.json"), str(path)], check=True)
@@ -383,7 +337,7 @@ def test_the_verification_data_is_attached_and_the_pdf_declares_pdf_a_3b(app, ce
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # the "emb" column
-    assert _pyhanko(app, sealed).bottom_line  # the seal covers the attachment too
+    assert pyhanko_status(app, sealed).bottom_line  # the seal covers the attachment too
 
 
 def test_without_a_usable_seal_key_production_serves_no_pdf_and_says_why(app, certs, monkeypatch):

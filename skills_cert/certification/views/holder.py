@@ -67,6 +67,14 @@ def download_pdf(token: str):
     return pdf_response(_by_token(token))
 
 
+def seal_unavailable(what: str):
+    """No usable seal key (production never makes one on the fly): no PDF, a page that says so,
+    and the cause in the log for the office."""
+    current_app.logger.exception("no usable seal key for %s", what)
+    return render_error(503, _("The PDF cannot be sealed at the moment, so it is not issued. Please try "
+                               "again later; the office has been told."))
+
+
 def pdf_response(certificate: Certificate) -> Response:
     """The sealed PDF of a valid certificate. A revoked, replaced or expired one gets no PDF at all
     (410), only a page saying why: a sealed copy would pass as valid in any PDF reader."""
@@ -81,9 +89,7 @@ def pdf_response(certificate: Certificate) -> Response:
     try:
         keys = documents.seal_keys(certificate, settings)
     except KeyFileError:
-        current_app.logger.exception("no usable seal key for %s", certificate.standard.authority.code)
-        return render_error(503, _("The PDF cannot be sealed at the moment, so it is not issued. Please try "
-                                   "again later; the office has been told."))
+        return seal_unavailable(certificate.standard.authority.code)
     response = Response(mimetype="application/pdf")
     response.set_etag(documents.sealed_etag(certificate, keys), weak=True)
     response.headers["Cache-Control"] = "private, max-age=86400"

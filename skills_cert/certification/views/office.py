@@ -25,14 +25,13 @@ from skills_cert.certification.keys import key_settings
 from skills_cert.certification.models import REVOCATION_REASONS, Certificate, CertificateStatus
 from skills_cert.certification.signing.keyfiles import KeyFileError
 from skills_cert.certification.views.forms import CertificateSearchForm, ReissueForm, RevokeForm
-from skills_cert.certification.views.holder import pdf_response
+from skills_cert.certification.views.holder import pdf_response, seal_unavailable
 from skills_cert.columns import utcnow
 from skills_cert.extensions import db
 from skills_cert.roles import Role
 from skills_cert.web.access import roles_required
 from skills_cert.web.actions import act
 from skills_cert.web.blueprints import certificates as bp
-from skills_cert.web.error_pages import render_error
 
 OFFICE = (Role.CERTIFYING_OFFICER, Role.ADMINISTRATOR)
 ZIP_BATCH = 50  # certificates loaded at a time for a session's ZIP
@@ -147,9 +146,7 @@ def session_zip(session_id: int):
     try:  # before the first byte: a ZIP cut short by a missing seal key would look complete
         documents.seal_keys(db.session.get(Certificate, ids[0]), settings)
     except KeyFileError:
-        current_app.logger.exception("no usable seal key for session %s", session_id)
-        return render_error(503, _("The PDF cannot be sealed at the moment, so it is not issued. Please try "
-                                   "again later; the office has been told."))
+        return seal_unavailable(f"session {session_id}")
 
     def certificates():
         # A few rows at a time, with their holders, released after use: memory stays flat, and

@@ -113,17 +113,11 @@ def _views(workload: Workload, session_id: int) -> list:
 
 
 def _single_renders(views: list, folder: Path) -> float:
-    import datetime as dt
-
-    from skills_cert.certification import sealing, seals
     from skills_cert.certification.certificate_pdf import render_certificate
+    from skills_cert.devtools.bench.pdf import sealer
     from skills_cert.pdf import qr
 
-    keys = seals.ensure_seal(folder / "floor-keys", "LA-SDI", "LA", {"en": "Skills Development Institute"},
-                             now=dt.datetime.now(dt.timezone.utc), allow_generation=True)
-
-    def seal(pdf: bytes) -> bytes:
-        return sealing.seal_pdf(pdf, keys, name="Skills Development Institute", location="LA", reason="certificate")
+    seal = sealer(folder / "floor-keys")
     seal(render_certificate(views[0]))  # as in the ZIP, fonts, shaping tables and the signer are loaded
     qr.encode.cache_clear()  # but not the QR codes: the ZIP drew these certificates' codes first
     started = time.perf_counter()
