@@ -51,11 +51,18 @@ serve-prod: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - "skills_cert:create_app()"
 
-test: $(VENV)/.installed-test translations
+# An independent verifier for the tests: Digital Bazaar's Verifiable Credential libraries from the
+# npm registry, pinned by the lockfile, run by Debian's Node.js.
+VC_VERIFIER := tests/vc_verifier
+$(VC_VERIFIER)/node_modules/.installed: $(VC_VERIFIER)/package.json $(VC_VERIFIER)/package-lock.json
+	npm ci --prefix $(VC_VERIFIER) --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-test translations $(VC_VERIFIER)/node_modules/.installed
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-bench: $(VENV)/.installed-test translations
+bench: $(VENV)/.installed-test translations $(VC_VERIFIER)/node_modules/.installed
 	$(BIN)/python -m skills_cert.devtools.bench $(BENCH_ARGS)
 
 # Static analysis, known vulnerabilities, and SQL injection tried on a local instance (loopback only).
@@ -67,5 +74,5 @@ $(VENV)/.installed-security: $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf $(VENV) test-artifacts test-results .pytest_cache
+	rm -rf $(VENV) test-artifacts test-results .pytest_cache $(VC_VERIFIER)/node_modules
 	find . -name __pycache__ -prune -exec rm -rf {} +

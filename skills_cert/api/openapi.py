@@ -99,6 +99,28 @@ KEYSET = {"type": "object", "required": ["format", "keys"], "properties": {
         "authority": {"type": "string"}, "sha256": {"type": "string"}, "url": {"type": "string"}}}}}}
 
 
+CREDENTIAL = {
+    "type": "object",
+    "description": "An Open Badges 3.0 OpenBadgeCredential (W3C Verifiable Credentials Data Model 2.0) with a "
+                   "DataIntegrityProof (eddsa-rdfc-2022). It validates against 1EdTech's JSON Schema "
+                   "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json. "
+                   "The issuer is a did:web whose document is served at /issuers/{authority}/did.json; "
+                   "revocation is in the Bitstring Status List named by credentialStatus "
+                   "(/credentials/status/{authority}/{list}).",
+    "required": ["@context", "id", "type", "issuer", "validFrom", "validUntil", "credentialSubject",
+                 "credentialStatus", "proof"],
+    "properties": {
+        "@context": {"const": ["https://www.w3.org/ns/credentials/v2",
+                               "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]},
+        "type": {"const": ["VerifiableCredential", "OpenBadgeCredential"]},
+        "proof": {"type": "array", "minItems": 1, "maxItems": 1, "items": {
+            "type": "object", "required": ["type", "cryptosuite", "created", "verificationMethod", "proofPurpose",
+                                           "proofValue"],
+            "properties": {"type": {"const": "DataIntegrityProof"}, "cryptosuite": {"const": "eddsa-rdfc-2022"}}}},
+    },
+}
+
+
 def _json(schema_ref: str) -> dict:
     return {"content": {"application/json": {"schema": {"$ref": schema_ref}}}}
 
@@ -129,11 +151,22 @@ def document() -> dict:
                                    "date_of_birth": {"type": "string", "format": "date"}}}}}},
                 "responses": {"200": {"description": "Verdict", **_json("#/components/schemas/Verification")},
                               "400": error, "404": error, "415": error, "429": error}}},
+            "/api/v1/credentials/{public_id}": {"get": {
+                "operationId": "credential",
+                "summary": "A certificate as a signed Open Badges 3.0 credential",
+                "description": "The public id is the one inside the QR code's token (see the verification "
+                               "response). The credential is made on the first request and the same one "
+                               "is returned every time. A revoked, replaced or expired certificate gets 410.",
+                "parameters": [{"name": "public_id", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": "^[a-z2-7]{26}$"}}],
+                "responses": {"200": {"description": "Credential",
+                                      **_json("#/components/schemas/OpenBadgeCredential")},
+                              "404": error, "410": error, "429": error, "503": error}}},
             "/api/v1/keys": {"get": {
                 "operationId": "keys", "summary": "The issuers' published public keys",
                 "responses": {"200": {"description": "Key set", **_json("#/components/schemas/KeySet")}}}},
         },
         "components": {"schemas": {"Verification": VERIFICATION, "Certificate": CERTIFICATE,
-                                   "Error": ERROR, "KeySet": KEYSET,
+                                   "Error": ERROR, "KeySet": KEYSET, "OpenBadgeCredential": CREDENTIAL,
                                    "Recognition": RECOGNITION}},
     }

@@ -1,13 +1,17 @@
 import datetime as dt
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app, jsonify, request
 
 from skills_cert.api.openapi import document
-from skills_cert.certification import seals, signing
+from skills_cert.certification import badges, seals, signing
 from skills_cert.certification.issuing import find_by_number_and_birth, token_of
 from skills_cert.certification.keys import published_keys
 from skills_cert.certification.limits import lookup_limit
+from skills_cert.certification.models import Certificate
+from skills_cert.certification.signing.keyfiles import KeyFileError
+from skills_cert.certification.signing.payload import PUBLIC_ID
 from skills_cert.certification.verification import Verdict, client_hash, log_verification, verify_token
 from skills_cert.extensions import csrf, db, limiter
 from skills_cert.recognition import derived as recognition
@@ -86,6 +90,29 @@ def verify_by_number():
     if found is None:
         return render_error(404, "No certificate matches this number and date of birth.")
     return _respond(token_of(found))
+
+
+@bp.route("/credentials/<public_id>")
+@public
+@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
+def credential(public_id: str):
+    """A certificate as its signed Open Badges 3.0 credential (made on first request)."""
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.public_id == public_id)) \
+        if PUBLIC_ID.fullmatch(public_id) else None
+    if certificate is None:
+        return render_error(404, "No certificate has this public id.")
+    state = certificate.state(dt.date.today())
+    if state != "valid":
+        return render_error(410, f"This certificate is {state}: no credential is issued for it. "
+                                 "A credential issued earlier shows it in its status list.")
+    try:
+        issued = badges.credential_for(db.session, certificate, badges.CredentialSettings.from_config(
+            current_app.config), now=dt.datetime.now(dt.timezone.utc))
+    except KeyFileError:
+        current_app.logger.exception("no usable signing key for %s", certificate.authority_code)
+        return render_error(503, "The credential cannot be signed at the moment; try again later.")
+    db.session.commit()
+    return current_app.response_class(issued.document, mimetype="application/json")
 
 
 @bp.route("/keys")

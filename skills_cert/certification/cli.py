@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from skills_cert.assessment.models import Assessment
 from skills_cert.audit import log as audit
-from skills_cert.certification import documents, seals, signing
+from skills_cert.certification import badges, documents, seals, signing
 from skills_cert.certification import keys as service
 from skills_cert.certification.models import Certificate, SigningKey
 from skills_cert.certification.signing.keyfiles import KeyFileError
@@ -153,8 +153,13 @@ def _export_one(certificate: Certificate, output: Path, settings: documents.Seal
     if state != "valid":
         click.echo(f"skipped {certificate.number}: {state}; no PDF is issued for it", err=True)
         return None
+    credential = badges.credential_for(db.session, certificate, badges.CredentialSettings.from_config(
+        current_app.config), now=_now()).document
+    db.session.commit()
+    (output / documents.credential_filename(certificate)).write_text(credential, encoding="utf-8")
     path = output / documents.filename(certificate)
-    path.write_bytes(documents.sealed_pdf(certificate, current_app.config["PUBLIC_BASE_URL"], settings))
+    path.write_bytes(documents.sealed_pdf(certificate, current_app.config["PUBLIC_BASE_URL"], settings,
+                                          credential=credential))
     return path
 
 
@@ -162,9 +167,10 @@ def _export_one(certificate: Certificate, output: Path, settings: documents.Seal
 @click.argument("number", required=False)
 @click.option("--session", "session_id", type=int, help="Every valid certificate of this test session.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write <number>.pdf into (made if missing).")
+              help="Folder to write <number>.pdf and <number>.credential.json into (made if missing).")
 def export_certificates(number, session_id, output: Path):
-    """Write the sealed PDF of certificate NUMBER, or of a whole session (--session ID)."""
+    """Write the sealed PDF and the Open Badges credential of certificate NUMBER, or of a whole
+    session (--session ID)."""
     if bool(number) == bool(session_id):
         click.echo("error: give a certificate NUMBER or --session ID, not both", err=True)
         raise SystemExit(2)

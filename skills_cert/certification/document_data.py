@@ -2,7 +2,8 @@
 
 A program that reads the PDF finds the certificate's machine-readable data without scanning the
 QR code: the verification token and URL, attached as an associated file of the document
-(`/AF`, relationship `/Data`, PDF/A-3). The document also declares PDF/A-3b: XMP metadata that
+(`/AF`, relationship `/Data`, PDF/A-3), and the certificate as a signed Open Badges 3.0 credential
+(relationship `/Alternative`: the same certificate in another form). The document also declares PDF/A-3b: XMP metadata that
 matches the document information, the `pdfaid` identification, and an sRGB output intent. The
 fonts are embedded subsets with ToUnicode maps (ReportLab). No PDF/A validator (veraPDF) can be
 installed here, so conformance is aimed at, and checked only in the parts the tests name.
@@ -22,6 +23,7 @@ import pikepdf
 from PIL import ImageCms
 
 DATA_FILE = "certificate-verification.json"
+CREDENTIAL_FILE = "open-badge-credential.json"
 
 
 @lru_cache(maxsize=1)
@@ -39,16 +41,25 @@ def verification_data(number: str, token: str, url: str) -> bytes:
                       ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
 
 
-def with_data(pdf: bytes, *, number: str, token: str, url: str, issued_on: dt.date) -> bytes:
-    """*pdf* with the verification data attached and identified as PDF/A-3b."""
+def with_data(pdf: bytes, *, number: str, token: str, url: str, issued_on: dt.date,
+              credential: bytes | None = None) -> bytes:
+    """*pdf* with the verification data (and the Open Badges *credential*) attached and identified
+    as PDF/A-3b."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         date = _pdf_date(issued_on)
-        spec = pikepdf.AttachedFileSpec(
-            document, verification_data(number, token, url), filename=DATA_FILE, mime_type="application/json",
-            description=f"Verification token and URL of certificate {number}", creation_date=date, mod_date=date,
-            relationship=pikepdf.Name.Data)
-        document.attachments[DATA_FILE] = spec
-        document.Root.AF = pikepdf.Array([spec.obj])
+        files = [(DATA_FILE, verification_data(number, token, url), f"Verification token and URL of certificate {number}",
+                  pikepdf.Name.Data)]
+        if credential:
+            files.append((CREDENTIAL_FILE, credential, f"Certificate {number} as a signed Open Badges 3.0 credential",
+                          pikepdf.Name.Alternative))
+        specs = []
+        for name, data, description, relationship in files:
+            spec = pikepdf.AttachedFileSpec(document, data, filename=name, mime_type="application/json",
+                                            description=description, creation_date=date, mod_date=date,
+                                            relationship=relationship)
+            document.attachments[name] = spec
+            specs.append(spec.obj)
+        document.Root.AF = pikepdf.Array(specs)
         profile = document.make_stream(_srgb_profile(), N=3)
         document.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
             Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1, OutputConditionIdentifier="sRGB",

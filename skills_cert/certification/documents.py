@@ -27,7 +27,7 @@ from skills_cert.certification.issuing import token_of, verify_url
 from skills_cert.certification.models import Certificate
 from skills_cert.recognition import derived as recognition
 
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2  # 2: the Open Badges credential is attached
 
 
 def recognition_line(certificate: Certificate) -> dict[str, str] | None:
@@ -56,21 +56,24 @@ def certificate_view(certificate: Certificate, base_url: str) -> CertificateView
         recognition=recognition_line(certificate), template_version=TEMPLATE_VERSION)
 
 
-def etag(certificate: Certificate) -> str:
-    """Changes whenever the PDF would: the signed facts, the photo, the template, or the recognition
-    line (an agreement imported or corrected after the certificate was issued)."""
+def etag(certificate: Certificate, credential: str | None = None) -> str:
+    """Changes whenever the PDF would: the signed facts, the photo, the template, the attached
+    credential, or the recognition line (an agreement imported or corrected after the certificate
+    was issued)."""
     digest = hashlib.sha256(certificate.payload + certificate.signature)
+    digest.update((credential or "").encode("utf-8"))
     digest.update(f"t{TEMPLATE_VERSION}p{certificate.candidate.has_photo}".encode())
     digest.update(repr(sorted((recognition_line(certificate) or {}).items())).encode())
     return digest.hexdigest()[:40]
 
 
-def certificate_pdf(certificate: Certificate, base_url: str) -> bytes:
-    """The drawn page with its verification data attached, unsealed (deterministic: same facts,
-    same bytes)."""
+def certificate_pdf(certificate: Certificate, base_url: str, credential: str | None = None) -> bytes:
+    """The drawn page with its verification data (and its Open Badges *credential*, when given)
+    attached, unsealed (deterministic: same facts, same bytes)."""
     page = render_certificate(certificate_view(certificate, base_url))
     return document_data.with_data(page, number=certificate.number, token=token_of(certificate),
-                                   url=verify_url(certificate, base_url), issued_on=certificate.issued_on)
+                                   url=verify_url(certificate, base_url), issued_on=certificate.issued_on,
+                                   credential=credential.encode("utf-8") if credential else None)
 
 
 @dataclass(frozen=True)
@@ -94,17 +97,17 @@ def seal_keys(certificate: Certificate, settings: SealSettings) -> seals.SealKey
                              now=dt.datetime.now(dt.timezone.utc), allow_generation=settings.allow_generation)
 
 
-def sealed_etag(certificate: Certificate, keys: seals.SealKeys) -> str:
-    return f"{etag(certificate)}-{keys.serial[:12]}"
+def sealed_etag(certificate: Certificate, keys: seals.SealKeys, credential: str | None = None) -> str:
+    return f"{etag(certificate, credential)}-{keys.serial[:12]}"
 
 
 def sealed_pdf(certificate: Certificate, base_url: str, settings: SealSettings,
-               keys: seals.SealKeys | None = None) -> bytes:
+               keys: seals.SealKeys | None = None, credential: str | None = None) -> bytes:
     """The PDF as it leaves the system: drawn, then sealed by its authority."""
     keys = keys or seal_keys(certificate, settings)
     authority = certificate.standard.authority
     return sealing.seal_pdf(
-        certificate_pdf(certificate, base_url), keys, name=authority.name.get("en") or authority.code,
+        certificate_pdf(certificate, base_url, credential), keys, name=authority.name.get("en") or authority.code,
         location=authority.country, reason=f"{certificate.kind.value} {certificate.number}",
         stamper=sealing.timestamper(settings.tsa_url))
 
@@ -137,14 +140,22 @@ class _Sink(io.RawIOBase):
         return out
 
 
-def zip_stream(certificates: Iterable[Certificate], base_url: str, settings: SealSettings) -> Iterator[bytes]:
-    """A ZIP of the certificates' sealed PDFs, produced one certificate at a time (memory stays
-    flat)."""
+def credential_filename(certificate: Certificate) -> str:
+    return f"{certificate.number}.credential.json"
+
+
+def zip_stream(certificates: Iterable[tuple[Certificate, str | None]], base_url: str,
+               settings: SealSettings) -> Iterator[bytes]:
+    """A ZIP of the certificates' sealed PDFs, each with its Open Badges credential beside it (and
+    inside it), produced one certificate at a time (memory stays flat)."""
     sink = _Sink()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
-        for certificate in certificates:
-            info = zipfile.ZipInfo(filename(certificate), date_time=certificate.issued_on.timetuple()[:6])
-            with archive.open(info, mode="w") as member:
-                member.write(sealed_pdf(certificate, base_url, settings))
+        for certificate, credential in certificates:
+            when = certificate.issued_on.timetuple()[:6]
+            with archive.open(zipfile.ZipInfo(filename(certificate), date_time=when), mode="w") as member:
+                member.write(sealed_pdf(certificate, base_url, settings, credential=credential))
+            if credential:
+                archive.writestr(zipfile.ZipInfo(credential_filename(certificate), date_time=when),
+                                 credential.encode("utf-8"))
             yield sink.take()
     yield sink.take()

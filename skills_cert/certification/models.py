@@ -130,3 +130,25 @@ class VerificationEvent(db.Model):
     verdict: so.Mapped[str] = so.mapped_column(sa.String(20))
     channel: so.Mapped[str] = so.mapped_column(sa.String(8))  # qr | manual | api
     client_hash: so.Mapped[str] = so.mapped_column(sa.String(16))
+
+
+class IssuedCredential(db.Model):
+    """A certificate as a signed Open Badges 3.0 credential, made on first request and kept: the
+    same bytes every time. Revocation does not change it; its bit in the authority's status list
+    does (`status_list`, `status_index`: a random free position)."""
+
+    __tablename__ = "issued_credentials"
+    __table_args__ = (sa.UniqueConstraint("authority_code", "status_list", "status_index",
+                                          name="uq_issued_credentials_status_position"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    certificate_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("certificates.id"), unique=True)
+    authority_code: so.Mapped[str] = so.mapped_column(sa.String(40))
+    status_list: so.Mapped[int]
+    status_index: so.Mapped[int]
+    # The salt of the ID number's hash: secret, shown only to the holder and the office as the
+    # "ID check code" (a public salt would let anyone try every ID number).
+    id_salt: so.Mapped[str] = so.mapped_column(sa.String(32))
+    key_id: so.Mapped[str] = so.mapped_column(sa.String(16))
+    document: so.Mapped[str] = so.mapped_column(sa.Text)  # the signed JSON, as served
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -1,8 +1,14 @@
-"""Check a skills certificate's QR code offline, with nothing but the issuer's published keys.
+"""Check a skills certificate's QR code, or its Open Badges credential file, offline, with nothing
+but the issuer's published keys.
 
 Usage::
 
     python -m skills_cert.certification.offline TOKEN_OR_URL --keys keys.json [--json]
+    python -m skills_cert.certification.offline CREDENTIAL.json --keys keys.json
+        [--status-list STATUS.json] [--id-number NUMBER --check-code CODE] [--json]
+
+A credential file is checked by `offline_credential.py` (proof, key, validity period; revocation
+only with the status list file).
 
 TOKEN_OR_URL is what the QR code holds: the whole verification URL (for example
 ``https://verify.sdi.gov.la/v/<token>``; the last path segment is taken) or the bare token.
@@ -17,7 +23,8 @@ Exit status: 0 genuine (the signature is valid; this does not mean "not revoked"
 1 anything else (altered, malformed, unknown key, compromised key), 2 bad usage or an
 unreadable key set file.
 
-This module imports only `skills_cert.certification.signing` (no Flask, no database).
+This module imports only `skills_cert.certification.signing` and `credentials` (no Flask, no
+database).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from skills_cert.certification import signing
+from skills_cert.certification import offline_credential, signing
 
 HEADLINES = {
     "genuine": "GENUINE: these are exactly the facts the issuing authority signed.",
@@ -119,23 +126,45 @@ def report_text(check: signing.TokenCheck, today: datetime.date) -> str:
     return "\n".join(lines)
 
 
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a token is no file name (too long, or a NUL byte)
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m skills_cert.certification.offline",
-        description="Check a skills certificate QR code offline against published keys.",
-        epilog="Exit status: 0 genuine, 1 not genuine (altered, malformed, unknown or "
-               "compromised key), 2 bad usage or unreadable key set. Revocation is not "
-               "checked offline.")
-    parser.add_argument("token", metavar="TOKEN_OR_URL", help="the QR code's URL or its token")
+        prog="python -m skills_cert.verify_offline",
+        description="Check a skills certificate QR code, or its Open Badges 3.0 credential file, offline "
+                    "against published keys.",
+        epilog="Exit status: 0 genuine (a credential: genuine, within its validity period and not known "
+               "to be revoked), 1 not, 2 bad usage or an unreadable file. A QR code's revocation is not "
+               "checked offline; a credential's only with --status-list.")
+    parser.add_argument("token", metavar="TOKEN_OR_URL_OR_CREDENTIAL",
+                        help="the QR code's URL or its token, or a credential .json file")
     parser.add_argument("--keys", required=True, type=Path, metavar="KEYS_JSON",
                         help="the issuer's published key set (JSON)")
+    parser.add_argument("--status-list", type=Path, metavar="STATUS_JSON",
+                        help="a credential's status list credential, downloaded from its statusListCredential URL")
+    parser.add_argument("--id-number", help="the number on the holder's ID card (with --check-code)")
+    parser.add_argument("--check-code", help="the holder's ID check code (with --id-number)")
     parser.add_argument("--json", action="store_true", help="print a JSON report")
     args = parser.parse_args(argv)  # exits with status 2 on bad usage
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")  # Lao names on a non-UTF-8 terminal
+    is_file = args.token.endswith(".json") or _is_file(args.token)
+    if (args.id_number is None) != (args.check_code is None) or (
+            not is_file and (args.status_list or args.id_number)):
+        print("error: --status-list, --id-number and --check-code are for a credential file; "
+              "--id-number and --check-code go together", file=sys.stderr)
+        return 2
     try:
         keys = load_keys(args.keys)
-    except UsageError as exc:
+        if is_file:
+            return offline_credential.run(Path(args.token), keys, args.status_list, args.json, args.id_number,
+                                          args.check_code)
+    except (UsageError, offline_credential.CredentialFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     check = signing.check_token(token_from(args.token), keys)

@@ -85,3 +85,42 @@ def recognised(country: str, standard: dict, authority: dict, agreement: dict) -
     return {lang: RECOGNISED[lang].format(country=names[lang], standard=standard[lang],
                                           authority=authority[lang], agreement=agreement[lang])
             for lang in LANGS}
+
+
+# The Open Badges credential's texts. They are plain strings there (1EdTech's schema), so no "|"
+# marks: a wallet shows them as they are.
+CREDENTIAL_CHECK_LIVE = {
+    "lo": "ກວດສອບສະຖານະປັດຈຸບັນ (ຖືກຖອນ, ຖືກປ່ຽນແທນ, ການຮັບຮອງໃນຕ່າງປະເທດ)",
+    "th": "ตรวจสอบสถานะปัจจุบัน (การเพิกถอน การออกแทน การยอมรับในต่างประเทศ)",
+    "en": "Check its current status (revoked, replaced, recognised abroad)",
+}
+CREDENTIAL_CRITERIA = {
+    "certificate": {"lo": "ຜ່ານການປະເມີນວ່າມີສະມັດຖະພາບໃນທຸກຫົວໜ່ວຍຂອງມາດຕະຖານສະບັບນີ້.",
+                    "th": "ผ่านการประเมินว่ามีสมรรถนะในทุกหน่วยสมรรถนะของมาตรฐานฉบับนี้",
+                    "en": "Assessed as competent in every unit of this version of the standard."},
+    "attainment": {"lo": "ຜ່ານການປະເມີນວ່າມີສະມັດຖະພາບໃນບາງຫົວໜ່ວຍຂອງມາດຕະຖານສະບັບນີ້; "
+                         "ຫົວໜ່ວຍທີ່ຜ່ານແມ່ນລະບຸໄວ້ໃນຜົນການປະເມີນ.",
+                   "th": "ผ่านการประเมินว่ามีสมรรถนะในบางหน่วยสมรรถนะของมาตรฐานฉบับนี้ "
+                         "หน่วยที่ผ่านระบุไว้ในผลการประเมิน",
+                   "en": "Assessed as competent in some units of this version of the standard; the units "
+                         "achieved are listed in the results."},
+}
+CREDENTIAL_STANDARD = {
+    "lo": "ມາດຕະຖານສີມືແຮງງານ {code} ສະບັບ {version}, ລະດັບ {level}, ອາຊີບ: {occupation} (ISCO-08 {isco})",
+    "th": "มาตรฐานฝีมือแรงงาน {code} ฉบับ {version} ระดับ {level} อาชีพ: {occupation} (ISCO-08 {isco})",
+    "en": "Skills standard {code} version {version}, level {level}, occupation: {occupation} (ISCO-08 {isco})",
+}
+PATHWAYS = {"regular": {"lo": "ການທົດສອບປົກກະຕິ", "th": "การทดสอบปกติ", "en": "Regular test"},
+            "rpl": {"lo": "ການຮັບຮູ້ຄວາມຮູ້ ແລະ ທັກສະທີ່ມີມາກ່ອນ (RPL)",
+                    "th": "การเทียบโอนความรู้และประสบการณ์ (RPL)",
+                    "en": "Recognition of prior learning (RPL)"}}
+CREDENTIAL_ASSESSED = {"lo": "ທົດສອບວັນທີ {day} ທີ່ສູນທົດສອບ {centre}",
+                       "th": "ทดสอบเมื่อวันที่ {day} ที่ศูนย์ทดสอบ {centre}",
+                       "en": "Assessed on {day} at the testing centre {centre}"}
+
+
+def in_three(texts: dict[str, str], **values) -> dict[str, str]:
+    """Each language's text with *values* filled in; a value that is itself a {lang: text} gives
+    each language its own."""
+    return {lang: texts[lang].format(**{name: value[lang] if isinstance(value, dict) else value
+                                        for name, value in values.items()}) for lang in LANGS}

@@ -1,6 +1,7 @@
 """/api/v1: every verdict as JSON, validated against the OpenAPI document the API serves."""
 
 import dataclasses
+import re
 
 import pytest
 from certificate_fixtures import issued, verify_path
@@ -33,7 +34,7 @@ def certs(app):
 
 def test_openapi_lists_the_implemented_paths(app, client):
     spec = client.get("/api/v1/openapi.json").json
-    implemented = {rule.rule.replace("<path:token>", "{token}") for rule in app.url_map.iter_rules()
+    implemented = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
                    if rule.rule.startswith("/api/v1/") and not rule.rule.endswith("openapi.json")}
     assert set(spec["paths"]) == implemented
 
@@ -123,3 +124,17 @@ def test_a_token_with_a_line_break_is_a_json_404(client):
     response = client.get("/api/v1/verify/%0E%C2%AE%0A%C2%88%C3%B8s%5B0dd")
     assert response.status_code == 404
     _validator(client, "Error").validate(response.json)
+
+
+def test_a_certificate_as_an_open_badge_credential(app, client, certs):
+    with app.app_context():
+        public_id = db.session.get(Certificate, certs[1]).public_id
+    response = client.get(f"/api/v1/credentials/{public_id}")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    _validator(client, "OpenBadgeCredential").validate(response.json)
+    assert not [p for p in PERSONAL if p in response.get_data(as_text=True)]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    for path, status in ((f"/api/v1/credentials/{'b' * 26}", 404), ("/api/v1/credentials/x", 404)):
+        missing = client.get(path)
+        assert missing.status_code == status
+        _validator(client, "Error").validate(missing.json)

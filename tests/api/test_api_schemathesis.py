@@ -15,7 +15,7 @@ def test_api_conforms_to_its_openapi_document(app):
     try:
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
         operations = [result.ok() for result in schema.get_all_operations()]
-        assert len(operations) == 3
+        assert len(operations) == 4
         for operation in operations:
             @given(case=operation.as_strategy())
             @settings(max_examples=40, deadline=None, database=None, derandomize=True,

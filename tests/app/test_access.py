@@ -17,13 +17,18 @@ PUBLIC_ENDPOINTS = {
     "certificates.lookup",        # the holder finds their certificate: number + date of birth
     "certificates.download_page",  # the holder's personal link (an unguessable token)
     "certificates.download_pdf",
+    "certificates.holder_credential",  # the holder's Open Badges credential, by the same link
     "verify.certificate",          # what an employer's phone opens from the QR code
     "verify.manual",               # the same check by certificate number + date of birth
     "verify.keys",                 # the published public keys
     "verify.seal_root",            # the authority's root certificate for PDF seals
+    "verify.did_document",         # an issuer's did:web document: the keys credentials are signed with
+    "verify.status_list",          # a revocation status list (Bitstring Status List), signed
+    "verify.achievement",          # a standard version as the achievement credentials point to
     "api.verify",                  # the open JSON API (no cookies, rate-limited)
     "api.verify_by_number",
     "api.keys",
+    "api.credential",              # a certificate as an Open Badges credential, by its public id
     "api.openapi",
 }
 

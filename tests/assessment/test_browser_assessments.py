@@ -1,10 +1,14 @@
 """Journey: an assessor records a bricklaying test for two candidates, one competent and one not;
 a certifying officer approves both. In Lao, Thai and English, with screenshots as artefacts."""
 
+import json
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from assessment_fixtures import TODAY, build, critical_item
 from certificate_fixtures import seal_verdicts
+from credential_fixtures import documents_for, node_verify
 from helpers import PASSWORD, translated
 
 from skills_cert.assessment.models import AssessmentStatus, Outcome
@@ -89,6 +93,17 @@ def test_record_two_candidates_and_approve(app, live_server, page, artifacts, lo
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     valid, report = seal_verdicts(app, pdf.body(), tmp_path)
     assert valid and "Signature is Valid." in report and "Certificate is Trusted." in report
+
+    # The same certificate as an Open Badges credential, downloaded from its page with a click,
+    # accepted by Digital Bazaar's verifier.
+    page.goto(f"{live_server}/certificates/{issued}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=translated(app, locale, "Download the digital credential (.json)")).click()
+    assert download.value.suggested_filename.endswith(".credential.json")
+    credential = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    result, = node_verify([{"credential": credential, "checkStatus": True}],
+                          documents_for(app.test_client(), credential))
+    assert result["accepted"] is True, result
 
 
 def test_typed_results_survive_a_dropped_connection(app, live_server, page):

@@ -25,7 +25,9 @@ def test_session_zip_download_shows_progress(app, live_server, page, artifacts):
     assert page.locator("#zip-bar").get_attribute("value") == "100"
     path = download_info.value.path()
     names = zipfile.ZipFile(io.BytesIO(open(path, "rb").read())).namelist()
-    assert len(names) == 2 and all(n.endswith(".pdf") for n in names)
+    assert sorted(n.rsplit(".", 2)[-2:][-1] for n in names) == ["json", "json", "pdf", "pdf"]
+    assert {n.removesuffix(".pdf") for n in names if n.endswith(".pdf")} == \
+        {n.removesuffix(".credential.json") for n in names if n.endswith(".json")}
     page.screenshot(path=str(artifacts / "session-zip-en.png"), full_page=False)
 
 

@@ -166,7 +166,10 @@ def test_the_drawn_page_is_identical_each_time_and_only_the_seal_differs(app):
     first = officer.get(f"/certificates/{full}/pdf").data
     second = officer.get(f"/certificates/{full}/pdf").data
     with app.app_context():
-        page = documents.certificate_pdf(_db.session.get(Certificate, full), app.config["PUBLIC_BASE_URL"])
+        from skills_cert.certification.badges import stored_credential
+
+        page = documents.certificate_pdf(_db.session.get(Certificate, full), app.config["PUBLIC_BASE_URL"],
+                                         stored_credential(_db.session, full))
     assert first.startswith(page) and second.startswith(page)  # the seal is an incremental update
     assert b"(AuthoritySeal)" in first[len(page):] and b"(AuthoritySeal)" in second[len(page):]
 
@@ -177,8 +180,9 @@ def test_session_zip_streams_every_valid_certificate(app):
     response = officer.get(f"/sessions/{setup.session_id}/certificates.zip")
     assert response.status_code == 200 and response.headers["X-Certificate-Count"] == "2"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
-    assert sorted(archive.namelist()) == sorted(f"{_cert(app, i).number}.pdf" for i in (full, partial))
-    assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
+    numbers = [_cert(app, i).number for i in (full, partial)]
+    assert sorted(archive.namelist()) == sorted(f"{n}{suffix}" for n in numbers for suffix in (".pdf", ".credential.json"))
+    assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist() if name.endswith(".pdf"))
 
 
 def test_numbers_are_unique_and_gap_free_under_concurrent_approvals(app):

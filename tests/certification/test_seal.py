@@ -182,7 +182,8 @@ def test_no_route_serves_a_revoked_certificate(app, certs, client):
     assert f"/d/{token}/certificate.pdf" not in page
     archive = zipfile.ZipFile(io.BytesIO(officer.get(f"/sessions/{setup.session_id}/certificates.zip").data))
     with app.app_context():
-        assert archive.namelist() == [f"{db.session.get(Certificate, partial).number}.pdf"]
+        number = db.session.get(Certificate, partial).number
+    assert archive.namelist() == [f"{number}.pdf", f"{number}.credential.json"]
     assert pyhanko_status(app, archive.read(archive.namelist()[0])).bottom_line
 
 
@@ -214,13 +215,14 @@ def test_flask_certificates_export_writes_sealed_pdfs(app, certs, tmp_path):
         number = db.session.get(Certificate, full).number
     one = runner.invoke(args=["certificates", "export", number.lower(), "-o", str(tmp_path / "one")])
     assert one.exit_code == 0, one.output
-    [written] = (tmp_path / "one").iterdir()
-    assert written.name == f"{number}.pdf" and pyhanko_status(app, written.read_bytes()).bottom_line
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == [f"{number}.credential.json", f"{number}.pdf"]
+    written = tmp_path / "one" / f"{number}.pdf"
+    assert pyhanko_status(app, written.read_bytes()).bottom_line
     _revoke(app, partial, setup)
     session = runner.invoke(args=["certificates", "export", "--session", str(setup.session_id), "-o",
                                   str(tmp_path / "session")])
     assert session.exit_code == 0, session.output
-    assert [p.name for p in (tmp_path / "session").iterdir()] == [f"{number}.pdf"]
+    assert sorted(p.name for p in (tmp_path / "session").iterdir()) == [f"{number}.credential.json", f"{number}.pdf"]
     assert "no PDF is issued for it" in session.output
     assert runner.invoke(args=["certificates", "export", "-o", str(tmp_path)]).exit_code == 2
     missing = runner.invoke(args=["certificates", "export", "LA-1999-000000", "-o", str(tmp_path)])
@@ -316,8 +318,9 @@ def test_the_verification_data_is_attached_and_the_pdf_declares_pdf_a_3b(app, ce
         token, url, number = token_of(certificate), verify_url(certificate, app.config["PUBLIC_BASE_URL"]), \
             certificate.number
     with pikepdf.open(io.BytesIO(sealed)) as document:
-        [spec] = list(document.Root.AF)
+        [spec, credential] = list(document.Root.AF)
         assert spec.AFRelationship == "/Data" and str(spec.F) == "certificate-verification.json"
+        assert credential.AFRelationship == "/Alternative" and str(credential.F) == "open-badge-credential.json"
         data = json.loads(document.attachments["certificate-verification.json"].get_file().read_bytes())
         assert data == {"number": number, "verification_token": token, "verification_url": url}
         meta = document.open_metadata()

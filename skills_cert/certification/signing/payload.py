@@ -16,7 +16,7 @@ MAX_PAYLOAD_BYTES = 4096  # decompression stops here: a zip bomb costs us at mos
 NAME_MAX, CODE_MAX, UNITS_MAX, LEVEL_MAX, VERSION_MAX = 120, 40, 30, 8, 999_999
 
 CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,39}")  # the standards schema's CODE pattern
-_PUBLIC_ID = re.compile(r"[a-z2-7]{26}")
+PUBLIC_ID = re.compile(r"[a-z2-7]{26}")
 KEY_ID = re.compile(r"[0-9a-f]{16}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
@@ -89,7 +89,7 @@ def _check_int(value: object, low: int, high: int, what: str) -> None:
 def validate_facts(facts: SignedFacts) -> None:
     """Raise TokenError unless *facts* can be signed and will decode back to themselves."""
     _check_code(facts.number, "number")
-    if not isinstance(facts.public_id, str) or not _PUBLIC_ID.fullmatch(facts.public_id):
+    if not isinstance(facts.public_id, str) or not PUBLIC_ID.fullmatch(facts.public_id):
         raise TokenError("public id must be 26 characters a-z, 2-7")
     if facts.kind not in KINDS:
         raise TokenError(f"kind must be one of {', '.join(KINDS)}")

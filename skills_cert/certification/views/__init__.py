@@ -1,4 +1,5 @@
 """Approvals (`assessments.approve` and its pages), the holder's download and the office
-(`certificates.*`), and public verification (`verify.*`)."""
+(`certificates.*`), public verification (`verify.*`), and the Open Badges credentials with the public documents
+they point to (`credentials.py`)."""
 
-from skills_cert.certification.views import approvals, holder, office, verify  # noqa: F401
+from skills_cert.certification.views import approvals, credentials, holder, office, verify  # noqa: F401

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from skills_cert.assessment.models import Assessment, TestSession
+from skills_cert.certification import badges
 from skills_cert.certification import documents as documents
 from skills_cert.certification import issuing as service
 from skills_cert.certification import verification
@@ -25,7 +26,7 @@ from skills_cert.certification.keys import key_settings
 from skills_cert.certification.models import REVOCATION_REASONS, Certificate, CertificateStatus
 from skills_cert.certification.signing.keyfiles import KeyFileError
 from skills_cert.certification.views.forms import CertificateSearchForm, ReissueForm, RevokeForm
-from skills_cert.certification.views.holder import pdf_response, seal_unavailable
+from skills_cert.certification.views.holder import issued_credential, pdf_response, seal_unavailable
 from skills_cert.columns import utcnow
 from skills_cert.extensions import db
 from skills_cert.roles import Role
@@ -72,12 +73,14 @@ def _render_detail(certificate: Certificate, revoke_form=None, reissue_form=None
                                                      "name_lao": certificate.name_lao,
                                                      "name_latin": certificate.name_latin})
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    credential = issued_credential(certificate) if certificate.state(dt.date.today()) == "valid" else None
     return render_template(
         "certificates/detail.html", certificate=certificate, today=dt.date.today(),
         revocation_reasons=REVOCATION_REASONS,
         revoke_form=revoke_form, reissue_form=reissue_form,
         verify_link=service.verify_url(certificate, base),
         checks=verification.summary(db.session, certificate, now=utcnow()),
+        check_code=badges.check_code(credential) if credential else None,
         download_link=base + url_for("certificates.download_page", token=certificate.download_token)), status
 
 
@@ -147,6 +150,14 @@ def session_zip(session_id: int):
         documents.seal_keys(db.session.get(Certificate, ids[0]), settings)
     except KeyFileError:
         return seal_unavailable(f"session {session_id}")
+    made = badges.CredentialSettings.from_config(current_app.config)
+    try:  # the credentials not made yet, made before the first byte too
+        for certificate_id in badges.without_credential(db.session, ids):
+            badges.credential_for(db.session, db.session.get(Certificate, certificate_id), made, now=utcnow())
+    except KeyFileError:
+        db.session.rollback()
+        return seal_unavailable(f"session {session_id} (credential signing key)")
+    db.session.commit()
 
     def certificates():
         # A few rows at a time, with their holders, released after use: memory stays flat, and
@@ -155,7 +166,8 @@ def session_zip(session_id: int):
             batch = db.session.scalars(sa.select(Certificate).where(Certificate.id.in_(ids[start:start + ZIP_BATCH]))
                                        .options(so.joinedload(Certificate.candidate))
                                        .order_by(Certificate.number)).all()
-            yield from batch
+            for certificate in batch:
+                yield certificate, badges.stored_credential(db.session, certificate.id)
             for certificate in batch:
                 db.session.expunge(certificate.candidate)
                 db.session.expunge(certificate)

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from skills_cert.devtools.bench import batch, bulk_import, dashboard, page_weight, pdf, verify_throughput
+from skills_cert.devtools.bench import batch, bulk_import, credentials, dashboard, page_weight, pdf, verify_throughput
 
 
 def _attempt(name: str, func, *args, **kwargs) -> list[dict]:
@@ -41,6 +41,7 @@ def run(quick: bool) -> dict:
     results["benchmarks"] += _attempt("verification throughput (gunicorn)", verify_throughput.run,
                                       **(QUICK_VERIFY if quick else FULL_VERIFY), then=statistics)
     results["benchmarks"] += _attempt("batch issuance", batch.run, count=50 if quick else 500)
+    results["benchmarks"] += _attempt("Open Badges credentials", credentials.run, count=50 if quick else 500)
     results["benchmarks"] += _attempt("bulk import", bulk_import.run,
                                       sizes=(2_000,) if quick else (10_000, 100_000))
     results["benchmarks"] += _attempt("verify page weight", page_weight.run,

@@ -129,8 +129,12 @@ def _single_renders(views: list, folder: Path) -> float:
 def _check_zip(path: Path, count: int) -> None:
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
-        if len(names) != count or any(not archive.read(name).startswith(b"%PDF-") for name in names):
-            raise RuntimeError(f"the ZIP holds {len(names)} entries, not {count} PDFs")
+        pdfs = [name for name in names if name.endswith(".pdf")]
+        credentials = [name for name in names if name.endswith(".credential.json")]
+        if len(pdfs) != count or len(credentials) != count or len(names) != 2 * count or any(
+                not archive.read(name).startswith(b"%PDF-") for name in pdfs):
+            raise RuntimeError(f"the ZIP holds {len(pdfs)} PDFs and {len(credentials)} credentials, "
+                               f"not {count} of each")
 
 
 def measure(count: int, folder: Path, seed: int = 1) -> dict:
