@@ -250,3 +250,32 @@ def test_public_documents_behind_a_credential(app, certs):
         assert client.get(path).status_code == 404, path
     assert client.get("/api/v1/credentials/" + "a" * 26).status_code == 404
     assert client.get("/api/v1/credentials/not-an-id").status_code == 404
+
+
+def test_a_rotated_key_keeps_old_credentials_valid_and_a_reissue_gets_a_new_credential(app, certs):
+    setup, full, _partial = certs
+    client = app.test_client()
+    old, _raw = _download(app, full)
+    with app.app_context():
+        key_service.rotate(db.session, "LA-SDI", Path(app.config["SIGNING_KEY_DIR"]), today=dt.date.today())
+        db.session.commit()
+    certificate = _certificate(app, full)
+    response = _officer(app, setup).submit(f"/certificates/{full}/reissue", {
+        "version": certificate.version, "name_lao": certificate.name_lao, "name_latin": "Somphone Keomany Jr"},
+        form_url=f"/certificates/{full}")
+    assert response.status_code == 302
+    new_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    new, _raw = _download(app, new_id)
+    assert new["credentialSubject"]["identifier"][1]["identityHash"] == "Somphone Keomany Jr"
+    assert new["proof"][0]["verificationMethod"] != old["proof"][0]["verificationMethod"]  # the new key
+    keys = _keys(client)
+    lists = {url: fetch_json(client, url) for url in {c["credentialStatus"]["statusListCredential"] for c in (old, new)}}
+    replaced = verifier.check_credential(old, keys, lists[old["credentialStatus"]["statusListCredential"]])
+    current = verifier.check_credential(new, keys, lists[new["credentialStatus"]["statusListCredential"]])
+    assert (replaced.outcome, replaced.status) == ("genuine", "revoked"), replaced  # superseded sets its bit
+    assert (current.outcome, current.status) == ("genuine", "not_revoked"), current
+    documents = documents_for(client, old) | {url: document for url, document in lists.items()}
+    old_result, new_result = node_verify([{"credential": old, "checkStatus": True},
+                                          {"credential": new, "checkStatus": True}], documents)
+    assert old_result["verified"] and old_result["status"]["revoked"] == [True], old_result
+    assert new_result["accepted"], new_result
