@@ -10,7 +10,6 @@ from skills_cert.certification.issuing import find_by_number_and_birth, token_of
 from skills_cert.certification.keys import published_keys
 from skills_cert.certification.limits import lookup_limit
 from skills_cert.certification.models import Certificate
-from skills_cert.certification.signing.keyfiles import KeyFileError
 from skills_cert.certification.signing.payload import PUBLIC_ID
 from skills_cert.certification.verification import Verdict, client_hash, log_verification, verify_token
 from skills_cert.extensions import csrf, db, limiter
@@ -108,7 +107,7 @@ def credential(public_id: str):
     try:
         issued = badges.credential_for(db.session, certificate, badges.CredentialSettings.from_config(
             current_app.config), now=dt.datetime.now(dt.timezone.utc))
-    except KeyFileError:
+    except badges.KEY_PROBLEMS:
         current_app.logger.exception("no usable signing key for %s", certificate.authority_code)
         return render_error(503, "The credential cannot be signed at the moment; try again later.")
     db.session.commit()

@@ -27,9 +27,12 @@ from skills_cert.certification import keys, wording
 from skills_cert.certification.credentials import badge, issuers, proofs, status_list
 from skills_cert.certification.issuing import verify_url
 from skills_cert.certification.models import Certificate, CertificateStatus, IssuedCredential
+from skills_cert.certification.signing.keyfiles import KeyFileError
 from skills_cert.errors import InvalidState
 from skills_cert.standards.models import Standard, StandardStatus
 
+# No usable signing key: a key file missing or unreadable, or no active key (all compromised).
+KEY_PROBLEMS = (KeyFileError, InvalidState)
 MAX_LISTS = 100_000  # 6.5 billion credentials per authority; a larger list number in a URL is no list
 FILL = status_list.LIST_BITS // 2  # a list takes new entries until half full: random picks stay quick
 PUBLIC_STATUSES = (StandardStatus.ENDORSED, StandardStatus.SUPERSEDED)

@@ -153,8 +153,12 @@ def _export_one(certificate: Certificate, output: Path, settings: documents.Seal
     if state != "valid":
         click.echo(f"skipped {certificate.number}: {state}; no PDF is issued for it", err=True)
         return None
-    credential = badges.credential_for(db.session, certificate, badges.CredentialSettings.from_config(
-        current_app.config), now=_now()).document
+    try:
+        credential = badges.credential_for(db.session, certificate, badges.CredentialSettings.from_config(
+            current_app.config), now=_now()).document
+    except badges.KEY_PROBLEMS as exc:
+        click.echo(f"error: {certificate.number}: the credential cannot be signed: {exc}", err=True)
+        raise SystemExit(1) from None
     db.session.commit()
     (output / documents.credential_filename(certificate)).write_text(credential, encoding="utf-8")
     path = output / documents.filename(certificate)

@@ -279,3 +279,25 @@ def test_a_rotated_key_keeps_old_credentials_valid_and_a_reissue_gets_a_new_cred
                                           {"credential": new, "checkStatus": True}], documents)
     assert old_result["verified"] and old_result["status"]["revoked"] == [True], old_result
     assert new_result["accepted"], new_result
+
+
+def test_without_a_usable_signing_key_production_answers_503_not_500(app, certs, monkeypatch, tmp_path):
+    """Production never makes a key on the fly: with the authority's only key compromised and no
+    new one started, a credential or a status list cannot be signed; every route says so."""
+    setup, full, _partial = certs
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    with app.app_context():
+        for key in key_service.published_keys(db.session).values():
+            key_service.mark_compromised(db.session, key.key_id, today=dt.date.today())
+        db.session.commit()
+    certificate = _certificate(app, full)
+    client = app.test_client()
+    assert client.get(f"/d/{certificate.download_token}/credential.json").status_code == 503
+    assert client.get(f"/api/v1/credentials/{certificate.public_id}").status_code == 503
+    assert client.get("/credentials/status/LA-SDI/1").status_code == 503
+    page = client.get(f"/d/{certificate.download_token}", headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and "ID check code" not in page.get_data(as_text=True)
+    export = app.test_cli_runner().invoke(args=["certificates", "export", certificate.number, "-o", str(tmp_path)])
+    assert export.exit_code == 1 and "cannot be signed" in export.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(IssuedCredential.id))) == 0

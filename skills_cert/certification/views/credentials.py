@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 
 from skills_cert.certification import badges
 from skills_cert.certification.models import Certificate
-from skills_cert.certification.signing.keyfiles import KeyFileError
 from skills_cert.certification.signing.payload import CODE
 from skills_cert.certification.views.holder import by_token, issued_credential, now_utc, unavailable_page
 from skills_cert.certification.views.office import OFFICE
@@ -86,7 +85,7 @@ def status_list(authority: str, number: int):
     try:
         text = badges.signed_status_list(db.session, code, number,
                                          badges.CredentialSettings.from_config(current_app.config), now=now_utc())
-    except KeyFileError:
+    except badges.KEY_PROBLEMS:
         current_app.logger.exception("no usable signing key for %s", code)
         return render_error(503, _("The status list cannot be signed at the moment. Please try again later."))
     db.session.commit()  # a development key made on the fly

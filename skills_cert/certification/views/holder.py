@@ -79,7 +79,7 @@ def issued_credential(certificate: Certificate) -> IssuedCredential | None:
     try:
         credential = badges.credential_for(db.session, certificate,
                                            badges.CredentialSettings.from_config(current_app.config), now=now_utc())
-    except KeyFileError:
+    except badges.KEY_PROBLEMS:
         current_app.logger.exception("no usable signing key for %s", certificate.standard.authority.code)
         return None
     db.session.commit()

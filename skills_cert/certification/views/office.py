@@ -154,7 +154,7 @@ def session_zip(session_id: int):
     try:  # the credentials not made yet, made before the first byte too
         for certificate_id in badges.without_credential(db.session, ids):
             badges.credential_for(db.session, db.session.get(Certificate, certificate_id), made, now=utcnow())
-    except KeyFileError:
+    except badges.KEY_PROBLEMS:
         db.session.rollback()
         return seal_unavailable(f"session {session_id} (credential signing key)")
     db.session.commit()
