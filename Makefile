@@ -45,7 +45,7 @@ setup: $(VENV)/.installed translations
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 serve-prod: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade

@@ -33,7 +33,15 @@ def create_app(config: dict | None = None) -> "Flask":
     from skills_cert.certification.keys import check_key_dir
 
     check_key_dir(app.config["SIGNING_KEY_DIR"], production=app.config["ENV_NAME"] == "production")
+    from skills_cert.config import check_limiter_store, trusted_networks
+    from skills_cert.web.proxy import TrustedProxies
+
+    check_limiter_store(app.config)
+    proxies = trusted_networks(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        app.wsgi_app = TrustedProxies(app.wsgi_app, proxies)
     register_extensions(app)
+    register_url_parameters(app)
     register_blueprints(app)
     register_hooks(app)
 
@@ -48,7 +56,7 @@ def create_app(config: dict | None = None) -> "Flask":
 def register_extensions(app: "Flask") -> None:
     from skills_cert import database
     from skills_cert.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from skills_cert.i18n import select_locale
+    from skills_cert.i18n import install_template_gettext, select_locale
 
     db.init_app(app)
     with app.app_context():
@@ -61,6 +69,7 @@ def register_extensions(app: "Flask") -> None:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "skills_cert" / "translations"),
     )
+    install_template_gettext(app.jinja_env)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -74,11 +83,20 @@ def register_extensions(app: "Flask") -> None:
     login_manager.user_loader(load_user)
 
 
+def register_url_parameters(app: "Flask") -> None:
+    """What a path parameter or a page number may hold (`web/urls.py`); before the blueprints
+    add their rules."""
+    from skills_cert.web import urls
+
+    urls.register_url_parameters(app)
+
+
 def register_blueprints(app: "Flask") -> None:
     """Each feature's views attach its pages to the URL namespaces of `web.blueprints` as they are
     imported; then the namespaces are registered."""
     from skills_cert.accounts import views as accounts_views  # noqa: F401
     from skills_cert.api import routes as api_routes  # noqa: F401
+    from skills_cert.appeals import views as appeals_views  # noqa: F401
     from skills_cert.assessment import views as assessment_views  # noqa: F401
     from skills_cert.certification import views as certification_views  # noqa: F401
     from skills_cert.recognition import views as recognition_views  # noqa: F401
@@ -93,8 +111,9 @@ def register_blueprints(app: "Flask") -> None:
 
 def register_hooks(app: "Flask") -> None:
     from flask import abort, request, url_for
-    from flask_babel import get_locale
+    from flask_babel import get_locale, get_translations
     from flask_login import current_user
+    from jinja2 import pass_context
 
     from skills_cert.i18n import LANGUAGE_TITLES, LANGUAGES, localized
     from skills_cert.web.access import require_login_unless_public
@@ -104,8 +123,10 @@ def register_hooks(app: "Flask") -> None:
 
     @app.before_request
     def refuse_nul_characters():
-        """No text field anywhere may hold U+0000: PostgreSQL cannot store it, and no person types it."""
-        for values in (request.args, request.form):
+        """No text field anywhere may hold U+0000: PostgreSQL cannot store it, and no person types it.
+        The form is parsed only if there is one (parsing an empty one costs more than the scan)."""
+        has_form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+        for values in (request.args, request.form) if has_form else (request.args,):
             if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
                 abort(400)
 
@@ -115,9 +136,11 @@ def register_hooks(app: "Flask") -> None:
         return int(value) if float(value).is_integer() else value
 
     @app.template_filter("tr")
-    def translate_map(text_map):
-        """`{{ standard.title|tr }}`: the reader's language from a {lo, th, en} map."""
-        return localized(text_map, str(get_locale()))
+    @pass_context
+    def translate_map(context, text_map):
+        """`{{ standard.title|tr }}`: the reader's language from a {lo, th, en} map (the page's
+        `current_locale`, set once per page by `layout_context`)."""
+        return localized(text_map, context.get("current_locale") or str(get_locale()))
 
     from skills_cert.standards.labels import country_name, sector_name
 
@@ -129,6 +152,7 @@ def register_hooks(app: "Flask") -> None:
     @app.context_processor
     def layout_context():
         return {
+            "bound_translations": get_translations(),
             "page_url": page_url,
             "country_name": country_name,
             "sector_name": sector_name,

@@ -9,6 +9,11 @@ table and the file's SHA-256. Restoring checks the file against its manifest fir
 counts after. The signing keys' private halves are files (SIGNING_KEY_DIR), never in the database:
 back them up separately, encrypted; the public halves are in the database, so every certificate
 still verifies after a restore.
+
+Files kept outside the database (the RPL evidence files under EVIDENCE_DIR) go into a tar archive
+beside the backup (`<file>.files.tar`), listed in the manifest with each file's SHA-256. Restoring
+checks the archive and every file before anything is touched, and puts the files back after the
+database (files the folder holds and the backup does not are left alone).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,13 +47,15 @@ class Manifest:
     counts: dict[str, int]
     sha256: str
     created_at: str
+    files: dict | None = None  # {"archive", "sha256", "entries": {name: sha256}}
 
     def write(self) -> Path:
         target = manifest_path(self.path)
+        extra = {"files": self.files} if self.files is not None else {}
         target.write_text(json.dumps({
             "format": MANIFEST_FORMAT, "file": self.path.name, "dialect": self.dialect,
             "revision": self.revision, "counts": self.counts, "sha256": self.sha256,
-            "created_at": self.created_at}, indent=2) + "\n", encoding="utf-8")
+            "created_at": self.created_at, **extra}, indent=2) + "\n", encoding="utf-8")
         return target
 
 
@@ -82,9 +90,14 @@ def default_path(folder: Path, dialect: str, now: dt.datetime | None = None) -> 
     return folder / f"skills_cert-{stamp}.{'sqlite3' if dialect == 'sqlite' else 'pgdump'}"
 
 
-def create(engine: sa.Engine, target: Path) -> Manifest:
-    """Write a consistent copy of the database to *target* (which must not exist yet)."""
-    if target.exists():
+def files_path(path: Path) -> Path:
+    return path.with_name(path.name + ".files.tar")
+
+
+def create(engine: sa.Engine, target: Path, files_dir: Path | None = None) -> Manifest:
+    """Write a consistent copy of the database to *target* (which must not exist yet), and the
+    files under *files_dir*, if given, to the archive beside it."""
+    if target.exists() or (files_dir is not None and files_path(target).exists()):
         raise BackupError(f"{target} exists already; choose another file name.")
     target.parent.mkdir(parents=True, exist_ok=True)
     counts = table_counts(engine)
@@ -96,8 +109,9 @@ def create(engine: sa.Engine, target: Path) -> Manifest:
     else:
         raise BackupError(f"backups of {engine.dialect.name} databases are not supported")
     os.chmod(target, 0o600)  # it holds personal data
+    files = _archive(files_dir, files_path(target)) if files_dir is not None else None
     manifest = Manifest(target, engine.dialect.name, _revision(engine), counts, _sha256(target),
-                        dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+                        dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), files)
     manifest.write()
     return manifest
 
@@ -115,8 +129,9 @@ def read_manifest(path: Path) -> dict:
     return data
 
 
-def restore(engine: sa.Engine, source: Path) -> dict[str, int]:
-    """Replace the database's content with the backup at *source*. Returns the restored counts.
+def restore(engine: sa.Engine, source: Path, files_dir: Path | None = None) -> dict[str, int]:
+    """Replace the database's content with the backup at *source*, and put its files back under
+    *files_dir*. Returns the restored counts.
 
     The caller must have closed its sessions; the engine's pooled connections are disposed."""
     if not source.is_file():
@@ -126,6 +141,9 @@ def restore(engine: sa.Engine, source: Path) -> dict[str, int]:
         raise BackupError(f"{source} is a {manifest['dialect']} backup; this database is {engine.dialect.name}.")
     if _sha256(source) != manifest["sha256"]:
         raise BackupError(f"{source} does not match its manifest (SHA-256 differs): the file is damaged or was changed.")
+    files = manifest.get("files")
+    if files is not None:
+        _check_archive(source, files)
     engine.dispose()
     if engine.dialect.name == "sqlite":
         _sqlite_copy(source, _sqlite_file(engine))
@@ -139,7 +157,47 @@ def restore(engine: sa.Engine, source: Path) -> dict[str, int]:
         differing = sorted(k for k in set(counts) | set(manifest["counts"])
                            if counts.get(k) != manifest["counts"].get(k))
         raise BackupError(f"restored row counts differ from the manifest in: {', '.join(differing)}")
+    if files is not None and files_dir is not None:
+        _unpack(files_path(source), files, files_dir)
     return counts
+
+
+def _archive(folder: Path, archive: Path) -> dict:
+    """Every regular file directly under *folder* (none if it does not exist) into *archive*."""
+    entries = {}
+    with tarfile.open(archive, "w", format=tarfile.PAX_FORMAT) as tar:
+        os.chmod(archive, 0o600)
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if path.is_file() and not path.name.startswith("."):  # ".name.part": still being written
+                entries[path.name] = _sha256(path)
+                tar.add(path, arcname=path.name, recursive=False)
+    return {"archive": archive.name, "sha256": _sha256(archive), "entries": entries}
+
+
+def _check_archive(source: Path, files: dict) -> None:
+    archive = files_path(source)
+    if not archive.is_file():
+        raise BackupError(f"{archive} is missing: the backup's files are restored with it.")
+    if _sha256(archive) != files["sha256"]:
+        raise BackupError(f"{archive} does not match its manifest (SHA-256 differs): it is damaged or was changed.")
+    with tarfile.open(archive) as tar:
+        names = {m.name for m in tar.getmembers() if m.isfile() and "/" not in m.name and not m.name.startswith(".")}
+    if names != set(files["entries"]):
+        raise BackupError(f"{archive} does not hold the files its manifest lists.")
+
+
+def _unpack(archive: Path, files: dict, folder: Path) -> None:
+    """Each listed file back into *folder*, checked against its SHA-256 before it replaces anything."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with tarfile.open(archive) as tar:
+        for name, digest in sorted(files["entries"].items()):
+            data = tar.extractfile(tar.getmember(name)).read()
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise BackupError(f"{archive}: {name} does not match its manifest.")
+            partial = folder / f".{name}.restore"
+            partial.write_bytes(data)
+            os.chmod(partial, 0o600)
+            os.replace(partial, folder / name)
 
 
 def _sqlite_file(engine: sa.Engine) -> Path:

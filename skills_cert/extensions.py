@@ -1,8 +1,9 @@
 """Bare extension instances; `create_app` binds them to the application."""
 
+import ipaddress
+
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,4 +29,20 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def client_key() -> str:
+    """Whom a per-client limit counts: the client's address, or for IPv6 its /64 network, which
+    one subscriber gets whole (2^64 addresses). Behind a proxy see `web.proxy`."""
+    from flask import request
+
+    address = request.remote_addr or "-"
+    if ":" in address:
+        try:
+            return str(ipaddress.ip_network(f"{address.split('%')[0]}/64", strict=False))
+        except ValueError:
+            return address
+    return address
+
+
+limiter = Limiter(key_func=client_key, default_limits=[])

@@ -35,6 +35,13 @@ PG_MISSING = (
 if PG_CTL:
     os.environ["SKILLS_CERT_REAL_PG_CTL"] = PG_CTL
 
+
+def pytest_configure(config):
+    """A character no PDF font can draw fails the test that draws it (production logs a warning)."""
+    from skills_cert.pdf import fonts
+
+    fonts.raise_on_missing_glyph(True)
+
 postgresql_proc = factories.postgresql_proc(executable=str(SUPPORT / "pg_ctl"), port=None)
 
 

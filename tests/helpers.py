@@ -72,3 +72,13 @@ def translated(app, locale: str, message: str, **params) -> str:
         text = gettext(message, **params)
     assert text != message or locale == "en", f"{message!r} has no {locale} translation"
     return text
+
+
+def browser_login(page, live_server, app, username: str, locale: str = "lo") -> None:
+    """Log in through the real form in *locale*, in a browser page, from a fresh cookie jar."""
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/lang/{locale}?next=/auth/login")
+    page.get_by_label(translated(app, locale, "Username")).fill(username)
+    page.get_by_label(translated(app, locale, "Password"), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=translated(app, locale, "Log in")).click()
+    page.wait_for_url(f"{live_server}/")

@@ -1,21 +1,23 @@
-"""Login lockout settings, and failures counted for usernames that have no account.
+"""Login lockout settings, and failures counted for user names that have no account.
 
-Accounts count their failures in the database (users.py). Failed attempts at names that
-match no active account are counted here, in the rate limiter's store, so that such a name
-"locks" after as many failures as a real account: the answer never tells whether a name exists.
+Accounts count their failures in their own row (users.py). Failed attempts at names that match
+no active account are counted in the database too (`attempts`, keyed by a hash of the name), so
+that such a name "locks" after as many failures as a real account and stays locked as long,
+whatever the gunicorn worker: the answer never tells whether a name exists.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
-from limits import RateLimitItemPerMinute
-from limits.strategies import MovingWindowRateLimiter
 
+from skills_cert import attempts
 from skills_cert.accounts.users import LockoutPolicy
-from skills_cert.extensions import limiter
+
+SCOPE = "login"
 
 
 def login_rate_limit() -> str:
@@ -29,12 +31,25 @@ def policy() -> LockoutPolicy:
     )
 
 
-def unknown_name_failed(username: str, rules: LockoutPolicy) -> bool:
-    """Count a failure for a name with no account; True once it is 'locked' like an account."""
-    minutes = max(1, int(rules.duration.total_seconds() // 60))
-    item = RateLimitItemPerMinute(max(1, rules.max_failures - 1), minutes)
-    strategy = MovingWindowRateLimiter(limiter.storage)
-    return not strategy.hit(item, "login-failures", username.strip().casefold()[:64])
+def _as_attempts(rules: LockoutPolicy) -> attempts.Policy:
+    """An account's lock: fixed, from the max_failures-th failure, counting afresh after it."""
+    return attempts.Policy(free=rules.max_failures, first_pause=rules.duration, max_pause=rules.duration,
+                           forget_after=dt.timedelta(days=30))  # an account keeps its count until a success
+
+
+def unknown_name_failed(session: so.Session, username: str, rules: LockoutPolicy, *,
+                        now: dt.datetime | None = None) -> bool:
+    """Count a failure for a name with no account; True once it is 'locked' like an account.
+    The caller commits."""
+    counted = _as_attempts(rules)
+    key = attempts.key_hash(current_app.config["SECRET_KEY"], SCOPE, username.strip().casefold()[:64])
+    attempt = attempts.begin(session, SCOPE, key, counted, now=now)
+    if not attempt.allowed:
+        return True
+    locked = attempts.failed(session, attempt, counted, now=now) is not None
+    if locked:
+        attempts.forget_old(session, counted, SCOPE, now=now)
+    return locked
 
 
 def failure_message(locked: bool, rules: LockoutPolicy) -> str:

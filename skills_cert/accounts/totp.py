@@ -1,4 +1,5 @@
-"""Optional TOTP two-factor authentication (RFC 6238) for the roles that can issue documents.
+"""TOTP two-factor authentication (RFC 6238) for the roles that can issue documents: optional,
+or required of the roles in REQUIRE_TWO_FACTOR_ROLES (enforced by web/access.py).
 
 The shared secret is kept encrypted (Fernet) in `users.totp_secret`; only this module reads or
 writes it. The key is TOTP_ENCRYPTION_KEY, or one derived from SECRET_KEY when that is unset.
@@ -24,10 +25,11 @@ from flask_babel import gettext as _
 from skills_cert.accounts.models import User
 from skills_cert.audit import log as audit
 from skills_cert.columns import utcnow
+from skills_cert.config import TWO_FACTOR_CAPABLE
 from skills_cert.errors import InvalidState, NotAllowed, ValidationFailed
 from skills_cert.roles import Role
 
-TOTP_ROLES = (Role.ADMINISTRATOR, Role.CERTIFYING_OFFICER)
+TOTP_ROLES = tuple(role for role in Role if role in TWO_FACTOR_CAPABLE)
 ISSUER = "SDI skills_cert"
 STEP_SECONDS = 30
 KEY_INFO = b"skills_cert totp"  # HKDF context: a key derived for this use serves no other

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
+from skills_cert import visible_text
 from skills_cert.accounts.models import User
 from skills_cert.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
 from skills_cert.audit import log as audit
@@ -46,9 +47,12 @@ def create_user(session: so.Session, data: NewUser, *, min_password_length: int,
         ]
     elif find_user(session, username) is not None:
         reasons["username"] = [_("This username is already taken.")]
-    if not full_name or len(full_name) > 200 or not full_name.isprintable():
+    if hidden := visible_text.problem(full_name, name=True):
+        reasons["full_name"] = [hidden]
+    elif not full_name or len(full_name) > 200 or not full_name.isprintable():
         reasons["full_name"] = [_("Enter the person's full name (at most 200 characters).")]
-    if email is not None and (len(email) > 254 or not EMAIL_RE.match(email)):
+    if email is not None and (len(email) > 254 or not EMAIL_RE.match(email)
+                              or visible_text.hidden_characters(email, name=True)):
         reasons["email"] = [_("Enter a valid e-mail address, or leave it empty.")]
     problems = password_problems(data.password, min_password_length, username=username)
     if problems:

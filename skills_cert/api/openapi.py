@@ -27,8 +27,18 @@ CERTIFICATE = {
     "properties": {
         "number": {"type": "string"},
         "kind": {"type": "string", "enum": ["certificate", "attainment"]},
-        "holder": {"type": "object", "additionalProperties": False, "required": ["name_lao", "name_latin"],
-                   "properties": {"name_lao": {"type": "string"}, "name_latin": {"type": "string"}}},
+        "holder": {"type": "object", "additionalProperties": False,
+                   "required": ["name_lao", "name_latin", "name_thai"],
+                   "properties": {
+                       "name_lao": {"type": "string", "description": "the name in Lao script as signed "
+                                    "(in Thai script for a Thai national registered so)"},
+                       "name_latin": {"type": "string", "description": "the romanised name as signed"},
+                       "name_thai": {"type": ["string", "null"], "description":
+                                     "the name in Thai script, as a Thai work permit writes it: the "
+                                     "issuer's Thai spelling of the name in Lao script, proposed from it "
+                                     "and checked by the assessor. Kept by the registry and printed on "
+                                     "the PDF, not part of the signed token. null for certificates "
+                                     "issued without one"}}},
         "standard": {"type": "object", "additionalProperties": False,
                      "required": ["code", "version", "level", "title", "occupation"],
                      "properties": {"code": {"type": "string"}, "version": {"type": "integer"},
@@ -66,9 +76,13 @@ RECOGNITION = {
                    "description": "for outcome none: why (in_force means the agreement applies but no unit is covered)"},
         "on": {"type": "string", "format": "date"},
         "agreement": {"type": "object", "additionalProperties": False,
-                      "required": ["code", "version", "title", "reference", "status", "status_since"],
+                      "required": ["code", "version", "title", "reference", "illustrative", "status",
+                                   "status_since"],
                       "properties": {"code": {"type": "string"}, "version": {"type": "integer"}, "title": TEXT3,
                                      "reference": {"type": "string"},
+                                     "illustrative": {"type": "boolean", "description":
+                                                      "true while the agreement's text is an illustration, "
+                                                      "not the signed agreement"},
                                      "status": {"type": "string", "enum": ["draft", "in_force", "suspended",
                                                                            "withdrawn", "expired"]},
                                      "status_since": {"type": ["string", "null"], "format": "date"}}},
@@ -145,6 +159,9 @@ def document() -> dict:
             "/api/v1/verify": {"post": {
                 "operationId": "verifyByNumber",
                 "summary": "Verify by certificate number and the holder's date of birth",
+                "description": "Not open to other web origins (no CORS). Failed dates of birth are counted "
+                               "per certificate number from all clients together: after a few, that number's "
+                               "lookups pause (429 with Retry-After), whether or not it exists.",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["number", "date_of_birth"], "additionalProperties": False,
                     "properties": {"number": {"type": "string", "maxLength": 24},

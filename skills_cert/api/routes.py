@@ -5,28 +5,30 @@ import sqlalchemy as sa
 from flask import current_app, jsonify, request
 
 from skills_cert.api.openapi import document
-from skills_cert.certification import badges, seals, signing
-from skills_cert.certification.issuing import find_by_number_and_birth, token_of
+from skills_cert.certification import badges, limits, seals, signing
+from skills_cert.certification.issuing import token_of
 from skills_cert.certification.keys import published_keys
 from skills_cert.certification.limits import lookup_limit
 from skills_cert.certification.models import Certificate
 from skills_cert.certification.signing.payload import PUBLIC_ID
 from skills_cert.certification.verification import Verdict, client_hash, log_verification, verify_token
-from skills_cert.extensions import csrf, db, limiter
+from skills_cert.extensions import client_key, csrf, db, limiter
 from skills_cert.recognition import derived as recognition
 from skills_cert.web.access import public
 from skills_cert.web.blueprints import api as bp
 from skills_cert.web.error_pages import render_error
+from skills_cert.web.json_body import json_body
 
 csrf.exempt(bp)  # no cookies or sessions are used by the API
 
 
 @bp.after_request
 def cors(response):
-    """Read-only verification may be called from any web page."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    """Verification by token may be called from any web page. The lookup by number and date of
+    birth may not: any site could otherwise run guesses from its visitors' browsers."""
+    if request.method in ("GET", "HEAD", "OPTIONS") and request.endpoint != "api.verify_by_number":
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET"
     return response
 
 
@@ -40,7 +42,7 @@ def _as_json(verdict: Verdict) -> dict:
         titles = {u.code: u.title for u in standard.units}
         body = {
             "number": c.number, "kind": c.kind.value,
-            "holder": {"name_lao": c.name_lao, "name_latin": c.name_latin},
+            "holder": {"name_lao": c.name_lao, "name_latin": c.name_latin, "name_thai": c.name_thai},
             "standard": {"code": standard.code, "version": standard.version, "level": standard.level,
                          "title": standard.title, "occupation": standard.occupation_title},
             "units": [{"code": code, "title": titles[code]} for code in c.units],
@@ -59,7 +61,7 @@ def _respond(token: str):
     verdict = verify_token(db.session, token[:2001], today=dt.date.today())
     body = _as_json(verdict)  # before the commit, which would expire the rows it reads
     log_verification(db.session, verdict, channel="api", client=client_hash(
-        request.remote_addr or "-", current_app.config["SECRET_KEY"], dt.date.today()))
+        client_key(), current_app.config["SECRET_KEY"], dt.date.today()))
     db.session.commit()
     return jsonify(body)
 
@@ -77,7 +79,7 @@ def verify(token: str):
 def verify_by_number():
     if not request.is_json:
         return render_error(415, "Send JSON with Content-Type: application/json.")
-    data = request.get_json(silent=True)
+    data = json_body()
     if not isinstance(data, dict) or set(data) != {"number", "date_of_birth"} or not all(
             isinstance(data[k], str) for k in data):
         return render_error(400, "Send exactly {\"number\": \"LA-2026-000123\", \"date_of_birth\": \"YYYY-MM-DD\"}.")
@@ -85,10 +87,14 @@ def verify_by_number():
         birth = dt.date.fromisoformat(data["date_of_birth"])
     except ValueError:
         return render_error(400, "date_of_birth must be a date written YYYY-MM-DD.")
-    found = find_by_number_and_birth(db.session, data["number"][:24], birth)
-    if found is None:
+    found = limits.find(db.session, data["number"][:24], birth)
+    db.session.commit()  # failures are counted even though the lookup is refused
+    if found.paused_until is not None:
+        body, status = render_error(429, limits.paused_message(found.paused_until))
+        return body, status, limits.retry_after(found.paused_until)
+    if found.certificate is None:
         return render_error(404, "No certificate matches this number and date of birth.")
-    return _respond(token_of(found))
+    return _respond(token_of(found.certificate))
 
 
 @bp.route("/credentials/<public_id>")

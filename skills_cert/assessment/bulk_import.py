@@ -16,8 +16,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
+from skills_cert import csv_cells
 from skills_cert.accounts.models import User
-from skills_cert.assessment import decisions
+from skills_cert.assessment import decisions, moderation
 from skills_cert.assessment.models import (
     Assessment,
     AssessmentStatus,
@@ -75,7 +76,7 @@ def write_template(session: so.Session, test_session: TestSession) -> str:
     standard = test_session.standard
     columns = template_columns(test_session, checklist_items(session, standard), standard.guideline.scoring)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_cells.writer(out)
     writer.writerow(columns)
     label = f"{standard.code} v{standard.version}"
     for assessment in test_session.assessments:
@@ -102,18 +103,46 @@ def import_results(session: so.Session, data: bytes, *, actor: User, today: dt.d
     if error:
         result.errors.append(error)
         return result
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header:
-        result.errors.append(RowError(1, _("The file is empty.")))
+    lines = _numbered(csv.reader(io.StringIO(text, newline="")))
+    try:
+        _line, header = next(lines, (1, None))
+        if not header:
+            result.errors.append(RowError(1, _("The file is empty.")))
+            return result
+        header = [h.strip() for h in header]
+        rows = _validate(session, header, lines, actor=actor, today=today, result=result)
+    except _Unreadable as exc:  # the rest of the file is unknown: nothing is imported, good rows neither
+        result.errors.append(RowError(exc.line, _(
+            "This row cannot be read: a value is longer than %(limit)d characters. Check that every "
+            "quotation mark (\") is closed.", limit=csv.field_size_limit())))
+        result.errors.sort(key=lambda error: error.line)
         return result
-    header = [h.strip() for h in header]
-    rows = _validate(session, header, reader, actor=actor, today=today, result=result)
     if result.errors and not good_rows_only:
         return result
     _write(session, rows, actor=actor)
     result.imported = len(rows)
     return result
+
+
+class _Unreadable(Exception):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def _numbered(reader):
+    """(line, values) for each row, counted from 1 for the header. A row the csv module refuses
+    (a value over its size limit, as an unclosed quotation mark makes) raises _Unreadable."""
+    line = 0
+    while True:
+        line += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _Unreadable(line) from exc
+        yield line, values
 
 
 class _Context:
@@ -139,14 +168,14 @@ class _Context:
         self.assessments = {a.candidate_id: a for a in test_session.assessments}
 
 
-def _validate(session, header, reader, *, actor, today, result) -> list[_Row]:
+def _validate(session, header, lines, *, actor, today, result) -> list[_Row]:
     if any(c not in header for c in FIXED_COLUMNS):
         result.errors.append(RowError(1, _("The first row must name the columns: %(columns)s, then "
                                            "one column per checklist item.", columns=", ".join(FIXED_COLUMNS))))
         return []
     contexts: dict[str, _Context | str] = {}
     records: list[tuple[int, _Context, dict]] = []
-    for line, values in enumerate(reader, start=2):
+    for line, values in lines:
         if not any(v.strip() for v in values):
             continue
         result.rows += 1
@@ -154,7 +183,8 @@ def _validate(session, header, reader, *, actor, today, result) -> list[_Row]:
             result.errors.append(RowError(line, _("This row has %(n)d values; the header has %(m)d.",
                                                   n=len(values), m=len(header))))
             continue
-        record = {h: v.strip() for h, v in zip(header, values)}
+        # A value the app wrote with a quote before =, +, -, @ (csv_cells) reads as it was.
+        record = {h: csv_cells.restore(v.strip()) for h, v in zip(header, values)}
         context = _context(session, contexts, record["session"], header, actor, today)
         if isinstance(context, str):
             result.errors.append(RowError(line, context))
@@ -262,10 +292,11 @@ def _write(session: so.Session, rows: list[_Row], *, actor: User) -> None:
         _ensure_assessments(session, batch)
         session.execute(sa.delete(ItemResult).where(
             ItemResult.assessment_id.in_([r.assessment.id for r in batch])))
-        results, updates, trail = [], [], []
+        results, updates, trail, checks = [], [], [], []
         for row in batch:
             decision = decisions.decide(row.context.rules, decisions.Evidence(
                 knowledge_percent=row.knowledge, items=row.items, practical_points=row.points))
+            checks.append((row.assessment.id, row.context.rules, decision))
             results += [{"assessment_id": row.assessment.id, "item_id": row.context.item_ids[code],
                          "satisfactory": value, "note": None} for code, value in row.items.items()]
             outcome = Outcome.COMPETENT if decision.competent else Outcome.NOT_YET_COMPETENT
@@ -281,6 +312,8 @@ def _write(session: so.Session, rows: list[_Row], *, actor: User) -> None:
                                               "achieved_units": list(decision.achieved_units)}))
         session.execute(sa.insert(ItemResult.__table__), results)
         session.execute(_UPDATE, updates)
+        checked = moderation.check_imported(session, checks)  # flags, and each draw's seed for the trail
+        trail = [(aid, {**changes, "moderation": checked[aid]}) for aid, changes in trail]
         audit.record_many(session, actor=actor, action="assessment.import", object_type="assessment",
                           entries=trail)
     session.expire_all()

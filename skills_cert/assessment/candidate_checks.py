@@ -6,13 +6,14 @@ Thai, where a character missing from the font is silently invisible, so every ch
 is checked against the fonts' character maps.
 
 Photos are checked and re-encoded in photos.py, romanisation lives in
-romanisation.py.
+romanisation.py, the Thai spelling proposed from a Lao name in thai_script.py.
 
 Decisions worth knowing:
 - Invisible characters (Unicode category C*: controls, ZERO WIDTH SPACE/JOINER/NON-JOINER, BOM,
   bidi overrides such as U+202E, and code points unassigned in Python's Unicode version) are
   refused, never silently removed: Lao does not need ZWJ/ZWNJ, and a hidden character would make
-  two identical-looking names differ. Messages show such characters only as "U+XXXX NAME".
+  two identical-looking names differ. Messages show such characters only as "U+XXXX NAME". The
+  check is the shared one of visible_text.py, in its strict form for names.
 - Whitespace (tab, newline, no-break space, ...) is collapsed to one space before checking.
 - Lengths count code points after NFC normalisation (a Lao vowel sign or tone mark counts as one).
 """
@@ -23,13 +24,15 @@ import datetime
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from fontTools.ttLib import TTFont
 
+from skills_cert import visible_text
+from skills_cert.assessment import thai_script
 from skills_cert.assessment.romanisation import romanise
 from skills_cert.config import ROOT
+from skills_cert.visible_text import describe as _describe
 
 FONT_DIR = ROOT / "static" / "fonts"
 _FONT_FILES = {
@@ -79,20 +82,6 @@ def missing_glyphs(text: str, *, bold: bool = False) -> list[str]:
     return list(dict.fromkeys(c for c in text if c != " " and ord(c) not in drawable))
 
 
-def _describe(chars: Iterable[str]) -> str:
-    return ", ".join(_describe_char(c) for c in dict.fromkeys(chars))
-
-
-def _describe_char(char: str) -> str:
-    code = f"U+{ord(char):04X}"
-    category = unicodedata.category(char)
-    if category[0] == "C":  # never echo an invisible or direction-changing character
-        return f"{code} {unicodedata.name(char, '')}".strip()
-    if category[0] == "M":  # show a combining mark on a dotted circle
-        return f"\u25cc{char} ({code})"
-    return f"{char} ({code})"
-
-
 def _check_printable(name: str) -> None:
     missing = missing_glyphs(name) + missing_glyphs(name, bold=True)
     if missing:
@@ -108,11 +97,9 @@ def _clean_name(value: str) -> str:
     name = normalise_text(value) if isinstance(value, str) else ""
     if not name:
         raise CheckFailed(_("Enter the name."))
-    hidden = [c for c in name if unicodedata.category(c)[0] == "C"]
+    hidden = visible_text.problem(name, name=True)
     if hidden:
-        raise CheckFailed(
-            _("The name contains invisible or unsupported characters: %(chars)s. "
-              "Retype the name without them.", chars=_describe(hidden)))
+        raise CheckFailed(hidden)
     if not NAME_MIN <= len(name) <= NAME_MAX:
         raise CheckFailed(_("The name must be between %(min)d and %(max)d characters long.",
                             min=NAME_MIN, max=NAME_MAX))
@@ -144,12 +131,76 @@ def check_lao_name(value: str) -> str:
                             "own field. Not allowed: %(chars)s.", chars=_describe(other)))
     if not any(_is_lao_letter(c) for c in name):
         raise CheckFailed(_("The name must contain Lao letters."))
+    return _check_words(name)
+
+
+def is_thai_script(name: str) -> bool:
+    """True for a name written in Thai script: Thai letters and no Lao letter."""
+    return any(_is_thai_letter(c) for c in name) and not any(_is_lao_letter(c) for c in name)
+
+
+def _is_thai_letter(char: str) -> bool:
+    return "\u0e01" <= char <= "\u0e2e"
+
+
+def check_thai_name(value: str) -> str:
+    """The name in Thai script (as a Thai work permit writes it), normalised, or CheckFailed."""
+    name = _clean_name(value)
+    lao = [c for c in name if "\u0e80" <= c <= "\u0eff"]
+    if lao and not any(_is_thai_letter(c) for c in name):
+        raise CheckFailed(_("Write this name in Thai script; this looks like Lao script."))
+    if lao:
+        raise CheckFailed(_("The name mixes Thai and Lao characters: %(chars)s. Retype them with "
+                            "a Thai keyboard.", chars=_describe(lao)))
+    other = [c for c in name if not ("\u0e01" <= c <= "\u0e3a" or "\u0e40" <= c <= "\u0e4e"
+                                     or c in " -.")]
+    if other:
+        raise CheckFailed(_("Write the name in Thai script only; the romanised name has its own "
+                            "field. Not allowed: %(chars)s.", chars=_describe(other)))
+    if not any(_is_thai_letter(c) for c in name):
+        raise CheckFailed(_("The name must contain Thai letters."))
+    return _check_words(name)
+
+
+def _check_words(name: str) -> str:
+    """*name* if no word begins with a combining vowel sign or tone mark and all is printable."""
     marks = [w[0] for w in re.split("[ .-]", name) if w and unicodedata.category(w[0]) == "Mn"]
     if marks:
         raise CheckFailed(_("A vowel sign or tone mark cannot begin a word: %(chars)s.",
                             chars=_describe(marks)))
     _check_printable(name)
     return name
+
+
+def check_own_name(value: str, *, nationality: str | None) -> str:
+    """The name as in the identity document: Lao script, or Thai script for a Thai national."""
+    if is_thai_script(normalise_text(value) if isinstance(value, str) else ""):
+        if nationality != "TH":
+            raise CheckFailed(_("Only a Thai national's name can be registered in Thai script. "
+                                "Write it in Lao script; its Thai spelling has its own field."))
+        return check_thai_name(value)
+    return check_lao_name(value)
+
+
+def check_thai_spelling(value: str | None, *, own_name: str) -> str | None:
+    """The name in Thai script beside a checked *own_name*, or None when none is given. A name
+    registered in Thai script is its own name in Thai script."""
+    text = normalise_text(value or "")
+    if is_thai_script(own_name):
+        if text and text != own_name:
+            raise CheckFailed(_("The name is registered in Thai script, so its name in Thai script "
+                                "is the same. Leave this field empty or repeat the name."))
+        return own_name
+    return check_thai_name(text) if text else None
+
+
+def suggest_thai(name: str) -> str:
+    """The Thai spelling to propose for a name ("" if none would pass check_thai_name): the
+    transliteration of a Lao name, or a name already in Thai script as it is."""
+    try:
+        return check_thai_name(thai_script.propose(normalise_text(name)))
+    except CheckFailed:
+        return ""
 
 
 def check_latin_name(value: str) -> str:

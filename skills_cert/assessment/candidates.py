@@ -1,4 +1,12 @@
-"""Registering candidates, with the checks that keep certificates printable and records unique."""
+"""Registering candidates, with the checks that keep certificates printable and records unique.
+
+The name in Thai script (`name_thai`) is what a Thai employer reads. The registration form
+proposes it from the Lao name (`candidate_checks.suggest_thai`, rules in `thai_script.py`) and
+the assessor corrects it; this service takes what was confirmed and never invents one. A Thai
+national's own name may be registered in Thai script: it is then the name in Thai script too.
+Candidates registered before the field existed have none until someone adds it
+(`correct_thai_name`): a machine proposal nobody looked at is never put on a certificate.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +38,7 @@ class CandidateData:
     id_type: str
     id_number: str
     pathway: str
+    name_thai: str | None = None
     phone: str | None = None
     rpl_work_history: str | None = None
     rpl_portfolio: str | None = None
@@ -55,14 +64,17 @@ def _check(reasons: dict, field: str, func, *args, **kwargs):
 def clean(data: CandidateData, *, today: dt.date) -> dict:
     """Validate every field; raise ValidationFailed with a message per bad field."""
     reasons: dict[str, list[str]] = {}
+    nationality = _check(reasons, "nationality", checks.check_nationality, data.nationality or "")
     cleaned = {
-        "name_lao": _check(reasons, "name_lao", checks.check_lao_name, data.name_lao or ""),
+        "name_lao": _check(reasons, "name_lao", checks.check_own_name, data.name_lao or "",
+                           nationality=nationality),
         "name_latin": _check(reasons, "name_latin", checks.check_latin_name, data.name_latin or ""),
-        "nationality": _check(reasons, "nationality", checks.check_nationality, data.nationality or ""),
+        "nationality": nationality,
         "id_number": _check(reasons, "id_number", checks.check_id_number, data.id_type, data.id_number or ""),
         "phone": _check(reasons, "phone", checks.check_phone, data.phone or ""),
         "id_type": data.id_type,
     }
+    cleaned["name_thai"] = _clean_thai_name(reasons, cleaned["name_lao"], data.name_thai)
     if data.date_of_birth is None:
         reasons["date_of_birth"] = [_("Enter the date of birth.")]
     else:
@@ -93,6 +105,43 @@ def clean(data: CandidateData, *, today: dt.date) -> dict:
     if reasons:
         raise ValidationFailed(reasons)
     return cleaned
+
+
+def _clean_thai_name(reasons: dict, own_name: str | None, value: str | None) -> str | None:
+    if own_name is None:  # the name itself was refused: check the Thai one on its own
+        text = checks.normalise_text(value or "")
+        return _check(reasons, "name_thai", checks.check_thai_name, text) if text else None
+    return _check(reasons, "name_thai", checks.check_thai_spelling, value, own_name=own_name)
+
+
+def thai_spelling(name_lao: str, name_thai: str | None) -> str | None:
+    """Where a Thai-script name came from, for the audit trail: "own_script" (the name is in Thai
+    script), "proposed" (the transliteration, unchanged), "corrected", or None (none)."""
+    if name_thai is None:
+        return None
+    if name_thai == name_lao:
+        return "own_script"
+    return "proposed" if name_thai == checks.suggest_thai(name_lao) else "corrected"
+
+
+def correct_thai_name(session: so.Session, candidate: Candidate, name_thai: str | None, *,
+                      actor) -> bool:
+    """Set or correct a registered candidate's name in Thai script (None or "" removes it).
+    Certificates already issued keep the name they were issued with. True if it changed."""
+    reasons: dict[str, list[str]] = {}
+    cleaned = _clean_thai_name(reasons, candidate.name_lao, name_thai)
+    if reasons:
+        raise ValidationFailed(reasons)
+    old = candidate.name_thai
+    if cleaned == old:
+        return False
+    candidate.name_thai = cleaned
+    session.flush()
+    audit.record(session, actor=actor, action="candidate.name_thai", object_type="candidate",
+                 object_id=candidate.id, changes={  # which field, never the name itself
+                     "fields": ["name_thai"], "had_one": old is not None,
+                     "thai_spelling": thai_spelling(candidate.name_lao, cleaned)})
+    return True
 
 
 def search_key(name_lao: str, name_latin: str) -> str:
@@ -143,7 +192,8 @@ def register(session: so.Session, data: CandidateData, *, actor, today: dt.date,
     audit.record(session, actor=actor, action="candidate.create", object_type="candidate",
                  object_id=candidate.id,
                  changes={"fields": sorted(k for k, v in cleaned.items() if v is not None),
-                          "photo": photo is not None, "confirmed_similar": [c.id for c in similar]})
+                          "photo": photo is not None, "confirmed_similar": [c.id for c in similar],
+                          "thai_spelling": thai_spelling(cleaned["name_lao"], cleaned["name_thai"])})
     return candidate
 
 

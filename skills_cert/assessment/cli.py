@@ -35,3 +35,18 @@ def import_(file: Path, assessor: str, good_only: bool):
     click.echo(f"imported {result.imported} of {result.rows} row(s)")
     if result.errors:
         raise SystemExit(1)
+
+
+@assessments_cli.command("moderation-draws")
+def moderation_draws():
+    """Draw every submission's moderation sample again from the seed in its audit entry, and say
+    whether each gives what was recorded (assessment/moderation.py)."""
+    from skills_cert.assessment.moderation import rederive
+
+    found = rederive(db.session)
+    for entry_id in found.mismatches:
+        click.echo(f"error: audit entry {entry_id}: its seed does not give the recorded draw", err=True)
+    click.echo(f"{found.checked} submission(s) drawn again from their seeds; "
+               f"{len(found.mismatches)} do not match")
+    if found.mismatches:
+        raise SystemExit(1)

@@ -12,7 +12,9 @@ rules. Only rules listed in the guideline's `decision_rules` are applied.
   unit achieved. If it gates the practical, practical results are ignored (no practical reasons;
   `practical_percent` is still reported).
 - safety_items_satisfactory: a safety-critical item not satisfactory fails the whole test, whatever
-  the score: no unit is achieved.
+  the score. Which units it takes with it is the guideline's choice, the rule's `scope`: "test"
+  (the default) removes every unit, so no statement of attainment; "units" removes the units the
+  item evidences and keeps the others, which a statement of attainment then lists.
 - critical_criteria_satisfactory (per unit): every item evidencing a critical criterion of the unit
   is satisfactory. all_criteria_evidenced (per unit): each criterion has a satisfactory item.
 - practical_score: sum(points) / sum(max_points) >= pass mark, missing points count 0. A fail makes
@@ -20,6 +22,10 @@ rules. Only rules listed in the guideline's `decision_rules` are applied.
 - Competent: every whole-test rule passes, every core unit is competent and at least
   `electives_required` electives are. Core-unit and elective reasons are given only when knowledge
   and safety did not already remove every unit.
+- RPL credit (`crediting.py`, the guideline's `rpl:` rules): a unit the checklist fails is
+  credited on accepted portfolio evidence and its shorter demonstration; its reasons are then
+  dropped, the unit is achieved, and the items only it needed are not needed for `complete`.
+  Knowledge and safety still apply. `credited` names the units and their portfolio items.
 - Unknown codes are ignored and points clamped to 0..max. Items, units and criteria are visited in
   standard order, never evidence order, so the result is deterministic. Reasons come whole-test
   first (knowledge, safety, unrecorded items, score, electives), then per unit in standard order.
@@ -33,7 +39,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-from flask_babel import gettext as _
+from skills_cert.assessment.crediting import (
+    Credit,
+    CreditSpec,
+    credit_specs,
+    credit_unit,
+)
+from skills_cert.assessment.reasons import REASON_CODES, Reason  # noqa: F401 - the engine's reasons
 
 KNOWLEDGE, SAFETY = "knowledge_pass", "safety_items_satisfactory"
 CRITICAL, EVIDENCED, SCORE = "critical_criteria_satisfactory", "all_criteria_evidenced", "practical_score"
@@ -54,6 +66,7 @@ class UnitSpec:
     code: str
     is_core: bool
     criteria: tuple[CriterionSpec, ...]
+    elements: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,8 @@ class GuidelineRules:
     items: tuple[ItemSpec, ...]
     scoring: ScoringSpec | None
     electives_required: int
+    credits: tuple[CreditSpec, ...] = ()  # RPL: units that accepted portfolio evidence may credit
+    safety_scope: str = "test"  # the safety rule's `scope`: "test" (every unit) or "units" (its units)
 
     @cached_property
     def items_by_criterion(self) -> Mapping[str, tuple[str, ...]]:
@@ -110,19 +125,22 @@ def rules_from_document(doc: dict) -> GuidelineRules:
         knowledge_pass_mark=guideline["knowledge_test"]["pass_mark"],
         knowledge_gates_practical=guideline["knowledge_test"]["gates_practical"],
         rules=tuple(r["rule"] for r in guideline["decision_rules"]),
+        safety_scope=next((r.get("scope", "test") for r in guideline["decision_rules"] if r["rule"] == SAFETY),
+                          "test"),
         units=tuple(_unit_spec(u) for u in doc["units"]),
         items=tuple(ItemSpec(i["code"], tuple(i["criteria"]), bool(i.get("safety_critical", False)))
                     for task in guideline["practical_tasks"] for i in task["items"]),
         scoring=ScoringSpec({c["code"]: c["max_points"] for c in scoring["criteria"]},
                             scoring["pass_mark"]) if scoring else None,
         electives_required=doc["packaging"]["electives"],
+        credits=credit_specs(guideline),
     )
 
 
 def _unit_spec(unit: dict) -> UnitSpec:
     criteria = tuple(CriterionSpec(f"{unit['code']}/{c['number']}", bool(c["critical"]))
                      for element in unit["elements"] for c in element["criteria"])
-    return UnitSpec(unit["code"], unit["type"] == "core", criteria)
+    return UnitSpec(unit["code"], unit["type"] == "core", criteria, tuple(e["number"] for e in unit["elements"]))
 
 
 @dataclass(frozen=True)
@@ -130,60 +148,13 @@ class Evidence:
     knowledge_percent: float | None
     items: Mapping[str, bool | None] = field(hash=False)
     practical_points: Mapping[str, float] = field(default_factory=dict, hash=False)
+    # RPL: accepted portfolio item numbers per target, "UNIT" or "UNIT/element"
+    portfolio: Mapping[str, tuple[int, ...]] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", _frozen(self.items))
         object.__setattr__(self, "practical_points", _frozen(self.practical_points))
-
-
-def _fmt(value: object) -> object:
-    """55.0 -> 55, 62.5 -> "62.5", 66.666 -> "66.67"; other values unchanged."""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else format(round(value, 2), "g")
-    return value
-
-
-def _critical_message(p: dict) -> str:
-    if ", " in str(p["criterion"]):
-        return _("Critical item %(item)s (criteria %(criterion)s) is not satisfactory.", **p)
-    return _("Critical item %(item)s (criterion %(criterion)s) is not satisfactory.", **p)
-
-
-_MESSAGES: dict[str, Callable[[dict], str]] = {
-    "knowledge_not_recorded": lambda p: _("Knowledge test score not recorded."),
-    "knowledge_below_pass_mark":
-        lambda p: _("Knowledge test %(score)s%% is below the pass mark of %(pass_mark)s%%.", **p),
-    "practical_not_counted": lambda p: _("Knowledge test not passed, so the practical test does not count."),
-    "safety_item_not_satisfactory": lambda p: _(
-        "Safety-critical item %(item)s is not satisfactory: the test is failed whatever the score.", **p),
-    "item_not_recorded": lambda p: _("Item %(item)s not recorded.", **p),
-    "practical_below_pass_mark":
-        lambda p: _("Practical score %(score)s%% is below the pass mark of %(pass_mark)s%%.", **p),
-    "points_not_recorded": lambda p: _("Points for scoring criterion %(criterion)s not recorded.", **p),
-    "too_few_electives": lambda p: _("%(n)d elective unit(s) achieved; %(required)d required.", **p),
-    "core_unit_not_competent": lambda p: _("Core unit %(unit)s is not yet competent.", **p),
-    "critical_item_not_satisfactory": _critical_message,
-    "criterion_not_evidenced": lambda p: _("Criterion %(criterion)s has no satisfactory checklist item.", **p),
-    "knowledge_out_of_range":
-        lambda p: _("Knowledge test score %(score)s is not a percentage between 0 and 100.", **p),
-    "unknown_item": lambda p: _("Item %(item)s is not in the checklist of this guideline.", **p),
-    "unknown_scoring_criterion": lambda p: _("Scoring criterion %(criterion)s is not in this guideline.", **p),
-    "points_out_of_range": lambda p: _(
-        "%(points)s points for scoring criterion %(criterion)s is outside 0 to %(max_points)s.", **p),
-}
-REASON_CODES: tuple[str, ...] = tuple(_MESSAGES)
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    params: tuple[tuple[str, object], ...] = ()
-    unit: str | None = None
-
-    def message(self) -> str:
-        """The reason as a translated sentence (English outside a request)."""
-        render = _MESSAGES.get(self.code)
-        return render({k: _fmt(v) for k, v in self.params}) if render else self.code
+        object.__setattr__(self, "portfolio", _frozen(self.portfolio))
 
 
 @dataclass(frozen=True)
@@ -197,6 +168,11 @@ class Decision:
     total_items: int
     knowledge_percent: float | None
     practical_percent: float | None
+    credited: Mapping[str, tuple[int, ...]] = field(default_factory=dict, hash=False)  # unit: items
+    # Why a unit is not yet competent when no reason of its own says so: the whole-test rule that
+    # removed every unit ("knowledge" or "safety"), or, per unit, the safety items evidencing it.
+    units_removed_by: str | None = None
+    safety_units: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -318,12 +294,27 @@ def _ordered(rules: GuidelineRules, reasons: Iterable[Reason]) -> tuple[Reason, 
     return tuple(sorted(reasons, key=key))
 
 
-def _complete(rules: GuidelineRules, evidence: Evidence, gated: bool) -> bool:
+def _complete(rules: GuidelineRules, evidence: Evidence, gated: bool, excused: frozenset[str]) -> bool:
     if evidence.knowledge_percent is None:
         return False
-    items = all(_status(evidence, i.code) is not None for i in rules.items)
+    items = all(_status(evidence, i.code) is not None for i in rules.items if i.code not in excused)
     points = rules.scoring is None or all(c in evidence.practical_points for c in rules.scoring.max_points)
     return gated or (items and points)
+
+
+def _credits(rules: GuidelineRules, evidence: Evidence, per_unit: Mapping) -> dict[str, Credit]:
+    """RPL credit (crediting.py) for each unit the rules name that the checklist alone fails."""
+    units = {u.code: u for u in rules.units}
+    return {spec.unit: credit_unit(spec, units[spec.unit].elements, evidence.portfolio,
+                                   lambda code: _status(evidence, code))
+            for spec in rules.credits if spec.unit in units and any(c.failed for c in per_unit[spec.unit])}
+
+
+def _excused(rules: GuidelineRules, credited: Mapping) -> frozenset[str]:
+    """Items the shorter RPL demonstration leaves out: not safety-critical, and evidencing
+    credited units only."""
+    return frozenset(i.code for i in rules.items if not i.safety_critical
+                     and all(ref.split("/")[0] in credited for ref in i.criteria))
 
 
 def decide(rules: GuidelineRules, evidence: Evidence) -> Decision:
@@ -334,25 +325,48 @@ def decide(rules: GuidelineRules, evidence: Evidence) -> Decision:
     score = _Check() if gated else _score_check(rules, evidence)
     per_unit = {u.code: () if gated else (_critical_check(rules, evidence, u),
                                           _evidenced_check(rules, evidence, u)) for u in rules.units}
-    all_removed = knowledge.failed or safety.failed
-    units = {code: not all_removed and not any(c.failed for c in checks) for code, checks in per_unit.items()}
+    removed_by = "knowledge" if knowledge.failed else "safety" if safety.failed and rules.safety_scope == "test" else None
+    all_removed = removed_by is not None
+    safety_units = {} if all_removed or not safety.failed else _units_of_failed_safety_items(rules, evidence)
+    credits = {} if all_removed or safety.failed else _credits(rules, evidence, per_unit)
+    credited = {code: credit.items for code, credit in credits.items() if credit.items}
+    per_unit = {code: () if code in credited else checks for code, checks in per_unit.items()}
+    units = {code: not all_removed and code not in safety_units and not any(c.failed for c in checks)
+             for code, checks in per_unit.items()}
     packaging = [] if all_removed else _packaging_reasons(rules, units)
     checks = [check for unit_checks in per_unit.values() for check in unit_checks]
     reasons = [*knowledge.reasons, *([Reason("practical_not_counted")] if gated else []), *safety.reasons,
                *_not_recorded(rules, [safety, *checks]), *score.reasons,
-               *(r for c in checks for r in c.reasons), *packaging]
+               *(r for c in checks for r in c.reasons), *(r for c in credits.values() for r in c.reasons),
+               *packaging]
     points = _points(rules, evidence)
+    excused = _excused(rules, credited)
+    recorded = {i.code for i in rules.items if _status(evidence, i.code) is not None}
     return Decision(
-        competent=not (all_removed or score.failed or packaging),
+        competent=not (all_removed or safety.failed or score.failed or packaging),
         units=_frozen(units),
         achieved_units=tuple(code for code, ok in units.items() if ok),
         reasons=_ordered(rules, reasons),
-        complete=_complete(rules, evidence, gated),
-        recorded_items=sum(1 for i in rules.items if _status(evidence, i.code) is not None),
-        total_items=len(rules.items),
+        complete=_complete(rules, evidence, gated, excused),
+        recorded_items=len(recorded),
+        total_items=sum(1 for i in rules.items if i.code not in excused or i.code in recorded),
         knowledge_percent=evidence.knowledge_percent,
         practical_percent=None if points is None else points[0] * 100 / points[1],
+        credited=_frozen(credited),
+        units_removed_by=removed_by,
+        safety_units=_frozen(safety_units),
     )
+
+
+def _units_of_failed_safety_items(rules: GuidelineRules, evidence: Evidence) -> dict[str, tuple[str, ...]]:
+    """Under `scope: units`: each unit evidenced by a safety-critical item not satisfactory (or not
+    recorded), with those items."""
+    found: dict[str, list[str]] = {}
+    for item in rules.items:
+        if item.safety_critical and _status(evidence, item.code) is not True:
+            for unit in dict.fromkeys(ref.split("/")[0] for ref in item.criteria):
+                found.setdefault(unit, []).append(item.code)
+    return {unit: tuple(codes) for unit, codes in found.items()}
 
 
 def validate_evidence(rules: GuidelineRules, evidence: Evidence) -> list[Reason]:

@@ -82,6 +82,8 @@ class Candidate(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name_lao: so.Mapped[str] = so.mapped_column(sa.String(120))
     name_latin: so.Mapped[str] = so.mapped_column(sa.String(120))
+    # The name in Thai script, as a Thai work permit writes it (proposed from the Lao name).
+    name_thai: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     sex: so.Mapped[Sex] = so.mapped_column(str_enum(Sex, 8))
     date_of_birth: so.Mapped[dt.date] = so.mapped_column(index=True)
     nationality: so.Mapped[str] = so.mapped_column(sa.String(2))
@@ -174,12 +176,16 @@ class Assessment(db.Model):
     # The decision as computed at the last submission, kept for the approver and the trail.
     outcome: so.Mapped[Outcome | None] = so.mapped_column(str_enum(Outcome, 20))
     achieved_units: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    # Units of achieved_units credited through RPL on portfolio evidence (crediting.py).
+    credited_units: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     reasons: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     submitted_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
     decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     decided_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
     return_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # When the first result was saved, for the assessor report's time per candidate (moderation).
+    recording_started_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: so.Mapped[int] = so.mapped_column(default=1)
 
@@ -209,6 +215,8 @@ class ItemResult(db.Model):
     assessment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("assessments.id"), index=True)
     item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("checklist_items.id"))
     satisfactory: so.Mapped[bool | None]
+    # The first mark ever saved: an item changed after it was first saved is flagged for moderation.
+    first_satisfactory: so.Mapped[bool | None]
     note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
 
     assessment: so.Mapped[Assessment] = so.relationship(back_populates="results")
@@ -225,3 +233,57 @@ class EvidencePhoto(db.Model):
     created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     assessment: so.Mapped[Assessment] = so.relationship(back_populates="photos")
+
+
+class ModerationStatus(enum.Enum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISAGREED = "disagreed"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        return str({ModerationStatus.OPEN: _l("Awaiting moderation review"),
+                    ModerationStatus.CONFIRMED: _l("Reviewed: the marks are confirmed"),
+                    ModerationStatus.DISAGREED: _l("Reviewed: the officer disagrees with some marks"),
+                    ModerationStatus.SUPERSEDED: _l("Replaced by a later submission")}[self])
+
+
+class ModerationFlag(db.Model):
+    """A submitted result flagged for moderation (sampled, borderline or changed): a certifying
+    officer reviews it item by item before it can be approved (assessment/moderation.py)."""
+
+    __tablename__ = "moderation_flags"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    assessment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("assessments.id"), index=True)
+    # [{"code": "sample" | "knowledge_margin" | "practical_margin" | "item_changed", "params": {...}}]
+    reasons: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    status: so.Mapped[ModerationStatus] = so.mapped_column(
+        str_enum(ModerationStatus, 12), default=ModerationStatus.OPEN)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    reviewed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    reviewed_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    assessment: so.Mapped[Assessment] = so.relationship()
+    reviewed_by: so.Mapped[User | None] = so.relationship()
+    item_reviews: so.Mapped[list[ModerationItemReview]] = so.relationship(
+        back_populates="flag", cascade="all, delete-orphan", order_by="ModerationItemReview.id")
+
+
+class ModerationItemReview(db.Model):
+    """The reviewing officer's verdict on one checklist item of a flagged result."""
+
+    __tablename__ = "moderation_item_reviews"
+    __table_args__ = (sa.UniqueConstraint("flag_id", "item_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    flag_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("moderation_flags.id"), index=True)
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("checklist_items.id"))
+    marked: so.Mapped[bool | None]  # the assessor's mark as the officer saw it
+    agrees: so.Mapped[bool]
+    note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+
+    flag: so.Mapped[ModerationFlag] = so.relationship(back_populates="item_reviews")
+    item: so.Mapped[ChecklistItem] = so.relationship()

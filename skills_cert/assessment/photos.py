@@ -47,9 +47,10 @@ def _megabytes(size: int, *, up: bool = False) -> str:
     return f"{tenths / 10:g}"
 
 
-def process_photo(data: bytes, *, max_bytes: int = MAX_PHOTO_BYTES) -> bytes:
-    """Verify an uploaded JPEG/PNG/WebP photo; return it upright, within 600x800, as a JPEG
-    (quality 85) with no metadata at all (no EXIF/GPS, no ICC profile, no comments)."""
+def process_photo(data: bytes, *, max_bytes: int = MAX_PHOTO_BYTES,
+                  box: tuple[int, int] = PHOTO_BOX) -> bytes:
+    """Verify an uploaded JPEG/PNG/WebP photo; return it upright, within *box* (600x800), as a
+    JPEG (quality 85) with no metadata at all (no EXIF/GPS, no ICC profile, no comments)."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError("process_photo() takes the file's bytes")
     if not len(data):
@@ -59,7 +60,7 @@ def process_photo(data: bytes, *, max_bytes: int = MAX_PHOTO_BYTES) -> bytes:
                             size=_megabytes(len(data), up=True), limit=_megabytes(max_bytes)))
     try:
         image = _flatten_to_srgb(_upright(_open_photo(bytes(data))))
-        image.thumbnail(PHOTO_BOX, Image.Resampling.LANCZOS)
+        image.thumbnail(box, Image.Resampling.LANCZOS)
         return _encode_jpeg(image)
     except CheckFailed:
         raise

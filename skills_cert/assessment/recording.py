@@ -8,17 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from skills_cert.accounts.models import User
-from skills_cert.assessment import decisions
+from skills_cert.assessment import decisions, moderation
 from skills_cert.assessment.candidate_checks import CheckFailed
-from skills_cert.assessment.models import Assessment, AssessmentStatus, EvidencePhoto, ItemResult, Outcome
+from skills_cert.assessment.models import (
+    Assessment,
+    AssessmentStatus,
+    EvidencePhoto,
+    ItemResult,
+    Outcome,
+    Pathway,
+)
 from skills_cert.assessment.photos import process_photo
+from skills_cert.assessment.rpl_models import accepted_evidence
 from skills_cert.assessment.sessions import accreditation_problem, is_assigned
 from skills_cert.audit import log as audit
 from skills_cert.audit.models import AuditEntry
@@ -80,15 +88,41 @@ def checklist_items(session: so.Session, standard: Standard) -> list[ChecklistIt
 
 
 def evidence_of(assessment: Assessment) -> decisions.Evidence:
+    session = so.object_session(assessment)
+    rpl = assessment.pathway is Pathway.RPL and assessment.id is not None and session is not None
     return decisions.Evidence(
         knowledge_percent=assessment.knowledge_percent,
         items={r.item.code: r.satisfactory for r in assessment.results},
         practical_points=dict(assessment.practical_points or {}),
+        portfolio=accepted_evidence(session, assessment.id) if rpl else {},
     )
 
 
 def current_decision(assessment: Assessment) -> decisions.Decision:
     return decisions.decide(rules_for(assessment.session.standard), evidence_of(assessment))
+
+
+def preview(assessment: Assessment, recording: Recording) -> decisions.Decision:
+    """The decision *recording* will give once saved, computed as `save` then `current_decision`
+    would, changing nothing: the recording page's live decision panel. Raises ValidationFailed
+    on the problems `save` refuses."""
+    rules = rules_for(assessment.session.standard)
+    _require_valid(rules, recording)
+    saved = evidence_of(assessment)
+    items = {**saved.items, **{code: value for code, (value, _note) in recording.items.items()}}
+    points = {k: float(v) for k, v in recording.practical_points.items() if v is not None}
+    return decisions.decide(rules, replace(saved, knowledge_percent=recording.knowledge_percent,
+                                           items=items, practical_points=points))
+
+
+def _require_valid(rules: decisions.GuidelineRules, recording: Recording) -> None:
+    evidence = decisions.Evidence(
+        knowledge_percent=recording.knowledge_percent,
+        items={code: value for code, (value, _note) in recording.items.items()},
+        practical_points=recording.practical_points)
+    problems = decisions.validate_evidence(rules, evidence)
+    if problems:
+        raise ValidationFailed({"": [p.message() for p in problems]})
 
 
 def reasons_to_json(reasons) -> list[dict]:
@@ -127,16 +161,11 @@ def save(session: so.Session, assessment: Assessment, recording: Recording, *, a
     require_recorder(session, assessment, actor, today)
     _require_editable(assessment)
     _check_version(assessment, recording.expected_version)
-    rules = rules_for(assessment.session.standard)
-    evidence = decisions.Evidence(
-        knowledge_percent=recording.knowledge_percent,
-        items={code: value for code, (value, _note) in recording.items.items()},
-        practical_points=recording.practical_points)
-    problems = decisions.validate_evidence(rules, evidence)
-    if problems:
-        raise ValidationFailed({"": [p.message() for p in problems]})
+    _require_valid(rules_for(assessment.session.standard), recording)
     changes = _apply(session, assessment, recording)
     assessment.recorded_by_id = actor.id
+    if changes and assessment.recording_started_at is None:
+        assessment.recording_started_at = utcnow()
     assessment.updated_at = utcnow()  # always an UPDATE, so the version moves on every save
     if assessment.status is AssessmentStatus.RETURNED:
         changes["status"] = [assessment.status.value, AssessmentStatus.DRAFT.value]
@@ -176,6 +205,8 @@ def _apply(session: so.Session, assessment: Assessment, recording: Recording) ->
             result = ItemResult(item_id=items[code].id, satisfactory=None, note=None)
             result.item = items[code]
             assessment.results.append(result)
+        if result.first_satisfactory is None:  # the first mark ever saved (an imported one too)
+            result.first_satisfactory = result.satisfactory if result.satisfactory is not None else value
         if (result.satisfactory, result.note) != (value, note):
             changes[code] = [result.satisfactory, value] if result.satisfactory != value else ["note"]
             result.satisfactory, result.note = value, note
@@ -205,16 +236,19 @@ def submit(session: so.Session, assessment: Assessment, *, actor: User, today: d
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = utcnow()
     assessment.return_reason = None
+    checked = moderation.check_submission(session, assessment, rules_for(assessment.session.standard), decision)
     session.flush()
     audit.record(session, actor=actor, action="assessment.submit", object_type="assessment",
                  object_id=assessment.id, changes={"outcome": assessment.outcome.value,
-                                                   "achieved_units": list(decision.achieved_units)})
+                                                   "achieved_units": list(decision.achieved_units),
+                                                   "moderation": checked})
     return decision
 
 
 def _store_decision(assessment: Assessment, decision: decisions.Decision) -> None:
     assessment.outcome = Outcome.COMPETENT if decision.competent else Outcome.NOT_YET_COMPETENT
     assessment.achieved_units = list(decision.achieved_units)
+    assessment.credited_units = list(decision.credited)
     assessment.reasons = reasons_to_json(decision.reasons)
 
 
@@ -241,6 +275,7 @@ def _require_approver(session: so.Session, assessment: Assessment, actor: User, 
 def approve(session: so.Session, assessment: Assessment, *, actor: User, expected_version: int) -> decisions.Decision:
     """Approve a submitted assessment. The decision is computed again from the evidence."""
     _require_approver(session, assessment, actor, expected_version)
+    moderation.require_cleared(session, assessment)
     decision = current_decision(assessment)
     _store_decision(assessment, decision)
     assessment.status = AssessmentStatus.APPROVED

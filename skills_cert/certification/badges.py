@@ -23,6 +23,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
+from skills_cert.audit import log as audit
 from skills_cert.certification import keys, wording
 from skills_cert.certification.credentials import badge, issuers, proofs, status_list
 from skills_cert.certification.issuing import verify_url
@@ -121,7 +122,8 @@ def _facts(session, certificate: Certificate, settings: CredentialSettings, posi
         evidence=wording.in_three(wording.CREDENTIAL_ASSESSED, day=assessment.session.test_date.isoformat(),
                                   centre=centre.name),
         valid_from=certificate.issued_on, valid_until=certificate.expires_on,
-        status_list_url=status_list_url(settings.base_url, authority.code, position[0]), status_index=position[1])
+        status_list_url=status_list_url(settings.base_url, authority.code, position[0]), status_index=position[1],
+        name_thai=certificate.name_thai)
 
 
 def credential_for(session: so.Session, certificate: Certificate, settings: CredentialSettings, *,
@@ -153,6 +155,9 @@ def credential_for(session: so.Session, certificate: Certificate, settings: Cred
             if found is not None:
                 return found
             continue
+        audit.record(session, actor=None, action="credential.issue", object_type="certificate",
+                     object_id=certificate.id, changes={"number": certificate.number, "key": key_row.key_id,
+                                                        "status": f"{position[0]}/{position[1]}"})
         return row
 
 
@@ -170,10 +175,6 @@ def without_credential(session: so.Session, certificate_ids: list[int]) -> list[
 def check_code(credential: IssuedCredential) -> str:
     """The ID check code as the holder reads it aloud: the salt in groups of four."""
     return "-".join(credential.id_salt[i:i + 4] for i in range(0, len(credential.id_salt), 4)).upper()
-
-
-def salt_from_code(code: str) -> str:
-    return "".join(code.split("-")).replace(" ", "").lower()
 
 
 def revoked_positions(session: so.Session, authority: str, number: int) -> list[int]:

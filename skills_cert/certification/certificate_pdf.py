@@ -70,7 +70,9 @@ class CertificateView:
     verify_url: str                        # what the QR code holds
     verify_host: str                       # printed in the "how to verify" line
     recognition: Mapping[str, str] | None = None
+    credited: frozenset[str] = frozenset()  # units credited through RPL, marked in the table
     template_version: int = 1
+    holder_name_thai: str | None = None    # the name in Thai script, under the Lao one
 
 
 PAGE_W, PAGE_H = A4
@@ -95,7 +97,7 @@ def missing_characters(view: CertificateView) -> list[str]:
 
 def _variable_texts(view: CertificateView) -> list[str]:
     texts = [view.number, view.holder_name_lao, view.holder_name_latin, view.standard_code,
-             view.verify_host]
+             view.verify_host, view.holder_name_thai or ""]
     for mapping in (view.authority_name, view.standard_title, view.occupation,
                     view.recognition or {}):
         texts.extend(mapping.values())
@@ -244,6 +246,10 @@ def _holder(flow: Flow, view: CertificateView) -> None:
     flow.skip(0.5 * MM)
     flow.text(view.holder_name_lao, x, width, HOLDER_NAME_SIZE, min_size=13, bold=True,
               align="centre", max_lines=2, leading=1.45)
+    if view.holder_name_thai and view.holder_name_thai != view.holder_name_lao:
+        # on one line, smaller if need be: ICU knows no names and could break inside a word
+        flow.text(view.holder_name_thai, x, width, 16, min_size=10, bold=True,
+                  align="centre", max_lines=1, leading=1.45)
     flow.text(view.holder_name_latin, x, width, 13, min_size=9, align="centre", max_lines=2,
               leading=1.4)
     flow.skip(1 * MM)
@@ -318,16 +324,18 @@ def _units(flow: Flow, view: CertificateView, bottom: float) -> tuple[Row, list[
     caption = 9.5 * LEADING + 1 * MM
     head = UNITS.head()
     for size, pad in STEPS:
-        rows = UNITS.rows(view.units, size, pad)
+        rows = UNITS.rows(view.units, size, pad, view.credited)
         if flow.y - caption - head.height - sum(r.height for r in rows) >= bottom:
             break
     else:
-        rows = UNITS.rows(view.units, *STEPS[1])
+        rows = UNITS.rows(view.units, *STEPS[1], view.credited)
     room = flow.y - caption - head.height - bottom
     fitting = 0
     while fitting < len(rows) and rows[fitting].height <= room:
         room -= rows[fitting].height
         fitting += 1
+    if fitting == len(rows):  # all on this page: share the spare height above and below the table,
+        flow.skip(room / 2)    # not all of it as one gap above the recognition box
     if fitting:
         flow.text(_joined(UNITS_CAPTION), LEFT, WIDTH, 9.5, min_size=8, bold=True, color=NAVY)
         flow.skip(1 * MM)
@@ -384,7 +392,8 @@ def _continuation_page(canvas: Canvas, view: CertificateView, head: Row,
     """Further units: who and which certificate, then the table continued."""
     _frame(canvas)
     flow = Flow(canvas, TOP)
-    who = f"{view.number} \u00b7 {view.holder_name_lao} \u00b7 {view.holder_name_latin}"
+    who = " \u00b7 ".join(dict.fromkeys(filter(None, (  # a name in Thai script only once
+        view.number, view.holder_name_lao, view.holder_name_thai, view.holder_name_latin))))
     flow.text(who, LEFT, WIDTH, 9.5, min_size=6, bold=True, color=NAVY)
     caption = f"{_joined(UNITS_CAPTION)} ({_joined(CONTINUED)})"
     flow.text(caption, LEFT, WIDTH, 9.5, min_size=6, bold=True, color=NAVY)

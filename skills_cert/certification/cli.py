@@ -194,3 +194,37 @@ def export_certificates(number, session_id, output: Path):
         click.echo(f"wrote {path}")
     if not written:
         raise SystemExit(1)
+
+
+@certificates_cli.command("approve-session")
+@click.argument("session_id", type=int)
+@click.option("--officer", required=True, help="Username of the certifying officer approving.")
+def approve_session(session_id: int, officer: str):
+    """Approve every submitted result of test session SESSION_ID the officer may approve, issuing
+    their certificates, committed in batches; run it again to carry on after an interruption."""
+    from skills_cert.accounts.users import find_user
+    from skills_cert.assessment.models import TestSession
+    from skills_cert.certification import session_approval
+    from skills_cert.certification.keys import key_settings
+    from skills_cert.errors import NotAllowed
+
+    user, test_session = find_user(db.session, officer), db.session.get(TestSession, session_id)
+    if user is None or not user.is_active or test_session is None:
+        click.echo(f"error: no active user named {officer!r}" if test_session else
+                   f"error: no test session {session_id}", err=True)
+        raise SystemExit(1)
+    found = session_approval.overview(db.session, test_session, user)
+    try:
+        run = found.run or session_approval.start(db.session, test_session, [
+            (a.id, a.version) for a in (*found.ready, *(a for a, _f in found.flagged), *found.yours)], actor=user)
+        db.session.commit()
+        run = session_approval.proceed(db.session, run, actor=user, today=dt.date.today(),
+                                       commit=db.session.commit, **key_settings(current_app.config))
+    except (InvalidState, NotAllowed) as exc:
+        db.session.rollback()
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"certificates {run.certificates}, statements of attainment {run.attainments}, "
+               f"approved without a certificate {run.without_certificate}, skipped {len(run.skipped)}")
+    for assessment_id, reason, *message in run.skipped:
+        click.echo(f"skipped assessment {assessment_id}: {' '.join([reason, *message])}")

@@ -49,18 +49,22 @@ def certificate_view(certificate: Certificate, base_url: str) -> CertificateView
         kind=certificate.kind.value, number=certificate.number, issued_on=certificate.issued_on,
         expires_on=certificate.expires_on, authority_name=standard.authority.name,
         holder_name_lao=certificate.name_lao, holder_name_latin=certificate.name_latin,
+        holder_name_thai=certificate.name_thai,
         photo_jpeg=photo, standard_title=standard.title, occupation=standard.occupation_title,
         level=standard.level, standard_code=standard.code, standard_version=standard.version,
         units=tuple((code, titles[code]) for code in certificate.units),
         verify_url=verify_url(certificate, base_url), verify_host=urlsplit(base_url).netloc,
-        recognition=recognition_line(certificate), template_version=TEMPLATE_VERSION)
+        recognition=recognition_line(certificate), template_version=TEMPLATE_VERSION,
+        credited=frozenset(certificate.assessment.credited_units or ()) & frozenset(certificate.units))
 
 
 def etag(certificate: Certificate, credential: str | None = None) -> str:
-    """Changes whenever the PDF would: the signed facts, the photo, the template, the attached
-    credential, or the recognition line (an agreement imported or corrected after the certificate
-    was issued)."""
+    """Changes whenever the PDF would: the signed facts, the name in Thai script (not signed), the
+    photo, the template, the attached credential, or the recognition line (an agreement imported
+    or corrected after the certificate was issued)."""
     digest = hashlib.sha256(certificate.payload + certificate.signature)
+    if certificate.name_thai:  # certificates without one keep the ETag they had
+        digest.update(f"n{certificate.name_thai}".encode())
     digest.update((credential or "").encode("utf-8"))
     digest.update(f"t{TEMPLATE_VERSION}p{certificate.candidate.has_photo}".encode())
     digest.update(repr(sorted((recognition_line(certificate) or {}).items())).encode())

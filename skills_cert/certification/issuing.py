@@ -18,7 +18,12 @@ import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from skills_cert.accounts.models import User
-from skills_cert.assessment.candidate_checks import CheckFailed, check_lao_name, check_latin_name
+from skills_cert.assessment.candidate_checks import (
+    CheckFailed,
+    check_latin_name,
+    check_own_name,
+    check_thai_spelling,
+)
 from skills_cert.assessment.models import Assessment, AssessmentStatus, Candidate, Outcome
 from skills_cert.assessment.recording import approve
 from skills_cert.audit import log as audit
@@ -77,10 +82,16 @@ def issue_for(session: so.Session, assessment: Assessment, *, actor: User, today
         raise InvalidState(_("A certificate was already issued for this assessment."))
     kind = (CertificateKind.CERTIFICATE if assessment.outcome is Outcome.COMPETENT
             else CertificateKind.ATTAINMENT)
-    return _issue(session, assessment, kind=kind, names=(assessment.candidate.name_lao,
-                                                         assessment.candidate.name_latin),
+    return _issue(session, assessment, kind=kind, names=_names(assessment.candidate),
                   units=list(assessment.achieved_units), actor=actor, today=today, key_dir=key_dir,
                   allow_key_generation=allow_key_generation, first=True)
+
+
+def _names(candidate: Candidate) -> tuple[str, str, str | None]:
+    """The names a certificate is issued with: Lao script (or Thai, for a Thai national
+    registered so), romanised, and Thai script. The first two are signed in the token; the name
+    in Thai script is not (see the README, "The holder's name in Thai script")."""
+    return candidate.name_lao, candidate.name_latin, candidate.name_thai
 
 
 def _issue(session, assessment, *, kind, names, units, actor, today, key_dir, allow_key_generation,
@@ -97,13 +108,14 @@ def _issue(session, assessment, *, kind, names, units, actor, today, key_dir, al
         issued_on=today, expires_on=add_years(today, standard.certificate_validity_years),
         key_id=key_row.key_id)
     payload = signing.encode_payload(facts)
+    signature = signing.sign(private, payload)
     certificate = Certificate(
         number=number, public_id=facts.public_id, download_token=new_public_id(), kind=kind,
         assessment_id=assessment.id, first_for_assessment_id=assessment.id if first else None,
         candidate_id=assessment.candidate_id, standard_id=standard.id, authority_code=authority.code,
-        name_lao=names[0], name_latin=names[1], units=list(units), issued_on=today,
-        expires_on=facts.expires_on, key_id=key_row.key_id, payload=payload,
-        signature=signing.sign(private, payload), issued_by_id=actor.id,
+        name_lao=names[0], name_latin=names[1], name_thai=names[2], units=list(units), issued_on=today,
+        expires_on=facts.expires_on, key_id=key_row.key_id, payload=payload, signature=signature,
+        token_digest=signing.token_digest(signing.make_token(payload, signature)), issued_by_id=actor.id,
         reissue_of_id=reissue_of.id if reissue_of else None)
     session.add(certificate)
     session.flush()
@@ -116,10 +128,34 @@ def _issue(session, assessment, *, kind, names, units, actor, today, key_dir, al
 
 def approve_and_issue(session: so.Session, assessment: Assessment, *, actor: User, expected_version: int,
                       today: dt.date, key_dir: Path, allow_key_generation: bool) -> Certificate | None:
-    """The certifying officer's approval and the certificate it earns, in one transaction."""
+    """The certifying officer's approval and the certificate it earns, in one transaction.
+
+    An assessment approved before and submitted again had its decision overturned on appeal
+    (`appeals`): what the old decision earned is revoked with reason "appeal", and what the new
+    one earns is issued."""
     approve(session, assessment, actor=actor, expected_version=expected_version)
-    return issue_for(session, assessment, actor=actor, today=today, key_dir=key_dir,
-                     allow_key_generation=allow_key_generation)
+    earlier = list(session.scalars(sa.select(Certificate).where(Certificate.assessment_id == assessment.id)))
+    if not earlier:
+        return issue_for(session, assessment, actor=actor, today=today, key_dir=key_dir,
+                         allow_key_generation=allow_key_generation)
+    return _replace_after_appeal(session, assessment, earlier, actor=actor, today=today, key_dir=key_dir,
+                                 allow_key_generation=allow_key_generation)
+
+
+def _replace_after_appeal(session, assessment, earlier: list[Certificate], *, actor, today, key_dir,
+                          allow_key_generation) -> Certificate | None:
+    new = None
+    if assessment.achieved_units:
+        kind = (CertificateKind.CERTIFICATE if assessment.outcome is Outcome.COMPETENT
+                else CertificateKind.ATTAINMENT)
+        new = _issue(session, assessment, kind=kind, names=_names(assessment.candidate),
+                     units=list(assessment.achieved_units), actor=actor, today=today, key_dir=key_dir,
+                     allow_key_generation=allow_key_generation, first=False)
+    for old in earlier:
+        if old.status is CertificateStatus.VALID:
+            revoke(session, old, actor=actor, reason="appeal", today=today, expected_version=old.version,
+                   note=_("Replaced by %(number)s.", number=new.number) if new else "")
+    return new
 
 
 def token_of(certificate: Certificate) -> str:
@@ -157,8 +193,9 @@ def revoke(session: so.Session, certificate: Certificate, *, actor: User, reason
 
 def reissue(session: so.Session, certificate: Certificate, *, actor: User, name_lao: str,
             name_latin: str, today: dt.date, expected_version: int, key_dir: Path,
-            allow_key_generation: bool) -> Certificate:
-    """Issue a corrected copy (e.g. a misspelt name); the old one becomes superseded by it."""
+            allow_key_generation: bool, name_thai: str | None = None) -> Certificate:
+    """Issue a corrected copy (e.g. a misspelt name); the old one becomes superseded by it.
+    An empty *name_thai* issues it without a name in Thai script."""
     _require_office(actor)
     if certificate.version != expected_version:
         raise InvalidState(_("Someone else changed this certificate. Reload the page."))
@@ -166,16 +203,22 @@ def reissue(session: so.Session, certificate: Certificate, *, actor: User, name_
         raise InvalidState(_("Only a valid certificate can be reissued."))
     reasons: dict[str, list[str]] = {}
     try:
-        name_lao = check_lao_name(name_lao)
+        name_lao = check_own_name(name_lao, nationality=certificate.candidate.nationality)
     except CheckFailed as exc:
         reasons["name_lao"] = [str(exc)]
+    else:
+        try:
+            name_thai = check_thai_spelling(name_thai, own_name=name_lao)
+        except CheckFailed as exc:
+            reasons["name_thai"] = [str(exc)]
     try:
         name_latin = check_latin_name(name_latin)
     except CheckFailed as exc:
         reasons["name_latin"] = [str(exc)]
     if reasons:
         raise ValidationFailed(reasons)
-    new = _issue(session, certificate.assessment, kind=certificate.kind, names=(name_lao, name_latin),
+    new = _issue(session, certificate.assessment, kind=certificate.kind,
+                 names=(name_lao, name_latin, name_thai),
                  units=list(certificate.units), actor=actor, today=today, key_dir=key_dir,
                  allow_key_generation=allow_key_generation, first=False, reissue_of=certificate)
     certificate.status = CertificateStatus.SUPERSEDED

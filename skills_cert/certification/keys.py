@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from skills_cert.audit import log as audit
 from skills_cert.certification import signing
 from skills_cert.certification.models import SigningKey
+from skills_cert.database import Statement, as_date
 from skills_cert.errors import InvalidState
 
 
@@ -106,19 +107,31 @@ def mark_compromised(session: so.Session, key_id: str, *, today: dt.date, actor=
 def _published(key_id: str, authority: str, public_key: bytes, valid_from: dt.date,
                valid_until: dt.date | None, status: str) -> signing.PublishedKey:
     """The key object for one row's values. Cached by every value, so a rotated, retired or
-    compromised key (a changed row) is never served from the cache: only the rebuilding of the
-    Ed25519 object is saved, and the rows are still read on every call."""
+    compromised key (a changed row) is never served from the cache."""
     return signing.PublishedKey(key_id=key_id, authority=authority,
                                 public_key=Ed25519PublicKey.from_public_bytes(public_key),
                                 valid_from=valid_from, valid_until=valid_until, status=status)
 
 
+_KEY_ROWS = Statement("SELECT key_id, authority_code, public_key, valid_from, valid_until, status "
+                      "FROM signing_keys ORDER BY key_id")
+_keyset: tuple[tuple, dict[str, signing.PublishedKey]] = ((), {})
+
+
 def published_keys(session: so.Session) -> dict[str, signing.PublishedKey]:
-    rows = session.execute(sa.select(SigningKey.key_id, SigningKey.authority_code, SigningKey.public_key,
-                                     SigningKey.valid_from, SigningKey.valid_until, SigningKey.status)
-                           .order_by(SigningKey.key_id))
-    return {row.key_id: _published(row.key_id, row.authority_code, bytes(row.public_key), row.valid_from,
-                                   row.valid_until, row.status) for row in rows}
+    """The published keys. The rows (a handful) are read on every call, with one plain query, and
+    the key set is built again only when they differ from the rows it was built from: a key
+    rotated, retired or marked compromised by any worker is seen by every worker at once, as
+    recognition's stamp (`derived.mrs_stamp`) is."""
+    global _keyset
+    rows = tuple(_KEY_ROWS.run(session).fetchall())
+    built_from, keys = _keyset
+    if rows != built_from:
+        keys = {key_id: _published(key_id, authority, bytes(public_key), as_date(valid_from), as_date(valid_until),
+                                   status)
+                for key_id, authority, public_key, valid_from, valid_until, status in rows}
+        _keyset = (rows, keys)
+    return dict(keys)
 
 
 logger = logging.getLogger(__name__)

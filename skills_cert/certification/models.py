@@ -38,8 +38,11 @@ REVOCATION_REASONS = {
     "assessment_invalid": _l("The assessment was found invalid"),
     "fraud": _l("Fraud or false identity"),
     "holder_request": _l("At the holder's request"),
+    "appeal": _l("The decision was changed on appeal"),
     "other": _l("Other reason"),
 }
+# Set only by the approval of a decision changed on appeal (`issuing.approve_and_issue`), never by hand.
+AUTOMATIC_REVOCATION_REASONS = frozenset({"appeal"})
 
 
 class SigningKey(db.Model):
@@ -85,6 +88,7 @@ class Certificate(db.Model):
     authority_code: so.Mapped[str] = so.mapped_column(sa.String(40))
     name_lao: so.Mapped[str] = so.mapped_column(sa.String(120))
     name_latin: so.Mapped[str] = so.mapped_column(sa.String(120))
+    name_thai: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     units: so.Mapped[list[str]] = so.mapped_column(sa.JSON)
     issued_on: so.Mapped[dt.date] = so.mapped_column(index=True)
     expires_on: so.Mapped[dt.date]
@@ -98,6 +102,10 @@ class Certificate(db.Model):
     key_id: so.Mapped[str] = so.mapped_column(sa.String(16))
     payload: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
     signature: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary(64))
+    # SHA-256 of the token as issued (`signing.token_digest`): a token presented with this digest
+    # is that very token, so verification need not deflate the payload again to know it is
+    # canonical. None only if it could not be worked out; verification then does the full check.
+    token_digest: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary(32))
     issued_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     version: so.Mapped[int] = so.mapped_column(default=1)
@@ -112,9 +120,14 @@ class Certificate(db.Model):
 
     def state(self, today: dt.date) -> str:
         """valid, revoked, superseded or expired: what the registry says today."""
-        if self.status is not CertificateStatus.VALID:
-            return self.status.value
-        return "expired" if today > self.expires_on else "valid"
+        return certificate_state(self.status, self.expires_on, today)
+
+
+def certificate_state(status: CertificateStatus, expires_on: dt.date, today: dt.date) -> str:
+    """A certificate's state from its stored status and its expiry date (`Certificate.state`)."""
+    if status is not CertificateStatus.VALID:
+        return status.value
+    return "expired" if today > expires_on else "valid"
 
 
 class VerificationEvent(db.Model):
@@ -152,3 +165,24 @@ class IssuedCredential(db.Model):
     key_id: so.Mapped[str] = so.mapped_column(sa.String(16))
     document: so.Mapped[str] = so.mapped_column(sa.Text)  # the signed JSON, as served
     created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class SessionApproval(db.Model):
+    """One certifying officer's approval of a whole test session, done in batches
+    (session_approval.py). `queue` holds the results the officer saw as [assessment id, version];
+    `position` how many are done. A batch's approvals, certificates and the position commit together,
+    so a crash loses one batch at most and the run goes on from where it stopped."""
+
+    __tablename__ = "session_approvals"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("test_sessions.id"), index=True)
+    officer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    started_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    finished_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
+    queue: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    certificates: so.Mapped[int] = so.mapped_column(default=0)
+    attainments: so.Mapped[int] = so.mapped_column(default=0)
+    without_certificate: so.Mapped[int] = so.mapped_column(default=0)  # approved, no unit achieved
+    skipped: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)  # [[assessment id, reason code, ...]]

@@ -73,9 +73,7 @@ def check(document: object, keys: dict[str, PublishedKey], status_credential: ob
               "facts": _facts(document) if result.outcome in ("genuine", "compromised_key") else None,
               "id_match": None}
     if id_number is not None and check_code is not None and report["facts"] is not None:
-        salt = "".join(check_code.split("-")).replace(" ", "").lower()
-        number = "".join(id_number.split()).replace("-", "").upper()
-        report["id_match"] = badge.check_identity(document, number, salt)
+        report["id_match"] = badge.check_identity(document, id_number, check_code)
     report["accept"] = (result.is_genuine and period == "current" and result.status in ("not_checked", "not_revoked")
                         and report["id_match"] is not False)
     return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from skills_cert.certification.wording import COLUMN_HEADS, LABELS, LANGS
+from skills_cert.certification.wording import COLUMN_HEADS, LABELS, LANGS, RPL_CREDITED
 from skills_cert.pdf.layout import MM, NAVY, RULE, TINT, Row, cell, draw_row, row
 
 # (font size, cell padding), tried in turn until every unit fits on the first page
@@ -34,14 +34,17 @@ class UnitsTable:
         return row(cells, 0.9 * MM)
 
     def rows(self, units: Sequence[tuple[str, Mapping[str, str]]], size: float,
-             pad: float) -> list[Row]:
+             pad: float, credited: frozenset[str] = frozenset()) -> list[Row]:
         """A row per unit: the code, then the title in each language (two lines at most, else the
-        cell's font shrinks by up to 1 pt, then the title wraps further)."""
+        cell's font shrinks by up to 1 pt, then the title wraps further). A unit in *credited*
+        says, in each language, that it was credited through RPL."""
         widths = self.columns
         rows = []
         for code, title in units:
+            note = RPL_CREDITED if code in credited else None
             cells = [cell(code, widths[0] - 2 * PAD, size, 6, bold=True, leading=LEADING)]
-            cells += [cell(title[lang], w - 2 * PAD, size, size - 1, leading=LEADING)
+            cells += [cell(f"{title[lang]} ({note[lang]})" if note else title[lang], w - 2 * PAD, size,
+                           size - 1, leading=LEADING)
                       for lang, w in zip(LANGS, widths[1:], strict=True)]
             rows.append(row(cells, pad))
         return rows

@@ -14,19 +14,19 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from skills_cert.certification import signing
+from skills_cert.certification import public_record, signing
 from skills_cert.certification.keys import published_keys
 from skills_cert.certification.models import Certificate, VerificationEvent
+from skills_cert.certification.public_record import PublicCertificate
 from skills_cert.columns import utcnow
-from skills_cert.database import relax_durability
-from skills_cert.standards.models import Standard, Unit
+from skills_cert.database import Statement, db_utc, relax_durability
 
 
 @dataclass(frozen=True)
 class Verdict:
     outcome: str      # genuine | revoked | expired | superseded | altered | unknown | unknown_key | compromised_key | malformed
     signature: str    # the signature finding: valid | invalid | unknown_key | compromised_key | malformed
-    certificate: Certificate | None
+    certificate: PublicCertificate | None
     facts: signing.SignedFacts | None
 
     @property
@@ -35,22 +35,33 @@ class Verdict:
 
 
 def verify_token(session: so.Session, token: str, *, today: dt.date) -> Verdict:
-    check = signing.check_token(token, published_keys(session))
+    """The verdict on a token. A token the registry issued (its digest is the certificate's
+    `token_digest`) is known to be canonical, so its payload is not deflated again; any other
+    token gets `signing.check_token`'s full check. Either way the verdict is the same."""
+    keys = published_keys(session)
+    certificate, check, payload = None, None, None
+    try:
+        payload, signature = signing.read_token(token)
+        facts = signing.decode_payload(payload)
+    except signing.TokenError:
+        pass
+    else:
+        certificate = public_record.read(session, facts.public_id)
+        if certificate is not None and certificate.token_digest == signing.token_digest(token):
+            check = signing.check_signed(payload, signature, facts, keys)
+    if check is None:
+        check = signing.check_token(token, keys)
     if check.outcome == "malformed":
         return Verdict("malformed", "malformed", None, None)
     if check.outcome == "altered":
         return Verdict("altered", "invalid", None, None)
     if check.outcome == "unknown_key":
         return Verdict("unknown_key", "unknown_key", None, None)
-    certificate = session.scalar(sa.select(Certificate).where(Certificate.public_id == check.facts.public_id)
-                                 .options(so.joinedload(Certificate.standard).joinedload(Standard.authority),
-                                          so.selectinload(Certificate.standard, Standard.units).load_only(
-                                              Unit.position, Unit.code, Unit.title)))
     if check.outcome == "compromised_key":
         return Verdict("compromised_key", "compromised_key", certificate, check.facts)
     if certificate is None:
         return Verdict("unknown", "valid", None, check.facts)
-    if certificate.payload != signing.encode_payload(check.facts):
+    if certificate.payload != payload:  # the canonical payload of check.facts (`decode_payload` saw to it)
         return Verdict("altered", "invalid", None, None)
     state = certificate.state(today)
     return Verdict("genuine" if state == "valid" else state, "valid", certificate, check.facts)
@@ -66,13 +77,36 @@ def client_hash(address: str, secret: str, day: dt.date) -> str:
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def log_verification(session: so.Session, verdict: Verdict, *, channel: str, client: str) -> None:
-    """Add the verification event. Its transaction must carry nothing else: its commit is not
-    waited for on disk (see `relax_durability`), as the log is written on every public request."""
+REPEAT_WINDOW = dt.timedelta(minutes=10)  # one client checking one certificate again within it: one event
+
+
+_REPEAT_SQL = ("SELECT 1 FROM verification_events WHERE certificate_id {} AND at >= ? AND client_hash = ? "
+               "AND verdict = ? AND channel = ? LIMIT 1")
+_REPEAT = Statement(_REPEAT_SQL.format("= ?"))
+_REPEAT_UNKNOWN = Statement(_REPEAT_SQL.format("IS NULL"))
+_INSERT = Statement("INSERT INTO verification_events (at, certificate_id, verdict, channel, client_hash) "
+                    "VALUES (?, ?, ?, ?, ?)")
+
+
+def log_verification(session: so.Session, verdict: Verdict, *, channel: str, client: str,
+                     now: dt.datetime | None = None) -> bool:
+    """Add the verification event, unless the same client had the same verdict on the same
+    certificate through the same channel within REPEAT_WINDOW (a reload, or a script asking again and again): repeats
+    would inflate the statistics and the office's "many clients" warning. True if added.
+
+    Its transaction must carry nothing else: its commit is not waited for on disk (see
+    `relax_durability`), as the log is written on every public request. Plain SQL on the
+    session's connection, like the read (`public_record`)."""
+    now = now or utcnow()
+    certificate_id = verdict.certificate.id if verdict.certificate else None
+    since = (db_utc(session, now - REPEAT_WINDOW), client, verdict.outcome, channel)
+    repeat = _REPEAT.run(session, (certificate_id, *since)) if certificate_id is not None \
+        else _REPEAT_UNKNOWN.run(session, since)
+    if repeat.fetchone() is not None:
+        return False
     relax_durability(session)
-    session.execute(sa.insert(VerificationEvent.__table__).values(  # a plain row: no object needed
-        at=utcnow(), certificate_id=verdict.certificate.id if verdict.certificate else None,
-        verdict=verdict.outcome, channel=channel, client_hash=client))
+    _INSERT.run(session, (db_utc(session, now), certificate_id, verdict.outcome, channel, client))
+    return True
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ ASSESSED = {
 UNITS_CAPTION = {"lo": "ຫົວໜ່ວຍສະມັດຖະພາບທີ່ຜ່ານ", "th": "หน่วยสมรรถนะที่ผ่าน",
                  "en": "Units of competency achieved"}
 CONTINUED = {"lo": "ຕໍ່", "th": "ต่อ", "en": "continued"}
+# After the title of a unit credited through recognition of prior learning on portfolio evidence.
+RPL_CREDITED = {"lo": _z("ຮັບຮອງ|ຜ່ານ RPL"), "th": _z("เทียบ|โอน|ผ่าน RPL"), "en": "credited through RPL"}
 LABELS = {
     "number": {"lo": "ເລກທີໃບຢັ້ງຢືນ", "th": "เลขที่ใบรับรอง", "en": "Certificate number"},
     "issued": {"lo": "ວັນທີອອກ", "th": "วันที่ออก", "en": "Date of issue"},
@@ -56,13 +58,16 @@ LABELS = {
 COLUMN_HEADS = ("ພາສາລາວ", "ภาษาไทย", "English")
 DOCUMENT = {"certificate": {"lo": "ໃບຢັ້ງຢືນ", "th": "ใบรับรอง", "en": "certificate"},
             "attainment": {"lo": "ໃບຢັ້ງຢືນ", "th": "หนังสือรับรอง", "en": "statement"}}
-VERIFY = {
-    "lo": _z("ສະແກນ|ລະຫັດ QR ຫຼື ເຂົ້າ|ໄປ|ທີ່ {host} ແລ້ວ|ປ້ອນ|ເລກທີ|ໃບຢັ້ງຢືນ "
-             "ເພື່ອ|ກວດສອບ|ວ່າ|{doc}|ນີ້|ແມ່ນ|ຂອງແທ້ ແລະ ຍັງ|ມີຜົນ|ໃຊ້ໄດ້."),
-    "th": _z("สแกน|คิวอาร์โค้ด หรือ|เข้า|ไป|ที่ {host} แล้ว|กรอก|เลขที่|ใบรับรอง "
-             "เพื่อ|ตรวจสอบ|ว่า|{doc}|นี้|เป็น|ของจริง|และ|ยัง|มีผล|ใช้ได้"),
-    "en": "Scan the QR code, or visit {host} and enter the certificate number, to check that "
-          "this {doc} is genuine and valid.",
+VERIFY = {  # the page at {host}/verify asks for the number and the holder's date of birth
+    "lo": _z("ສະແກນ|ລະຫັດ QR ເພື່ອ|ກວດສອບ|ວ່າ|{doc}|ນີ້|ແມ່ນ|ຂອງແທ້ ແລະ ຍັງ|ມີຜົນ|ໃຊ້ໄດ້. "
+             "ຫຼື ເຂົ້າ|ໄປ|ທີ່ {host}/verify ແລ້ວ|ປ້ອນ|ເລກທີ|ໃບຢັ້ງຢືນ ແລະ ວັນເດືອນປີເກີດ|ຂອງ|ຜູ້ຖື "
+             "(ຕາມ|ບັດ|ປະຈຳຕົວ ຫຼື ໃບອະນຸຍາດ|ເຮັດວຽກ)."),
+    "th": _z("สแกน|คิวอาร์โค้ด เพื่อ|ตรวจสอบ|ว่า|{doc}|นี้|เป็น|ของจริง|และ|ยัง|มีผล|ใช้ได้ "
+             "หรือ|เข้า|ไป|ที่ {host}/verify แล้ว|กรอก|เลขที่|ใบรับรอง|และ|วันเกิด|ของ|ผู้ถือ "
+             "(ตาม|บัตร|ประจำตัว|หรือ|ใบอนุญาต|ทำงาน)"),
+    "en": "Scan the QR code to check that this {doc} is genuine and valid, or go to {host}/verify "
+          "and enter the certificate number and the holder's date of birth (as on their ID card or "
+          "work permit).",
 }
 
 COUNTRIES = {

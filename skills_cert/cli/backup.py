@@ -7,6 +7,12 @@ from flask.cli import AppGroup
 from skills_cert import backup as service
 from skills_cert.extensions import db
 
+
+def _evidence_dir() -> Path:
+    """The RPL evidence files, backed up and restored with the database."""
+    return Path(current_app.config["EVIDENCE_DIR"])
+
+
 backup_cli = AppGroup("backup", help="Back up the whole database, or restore a backup.")
 
 
@@ -18,13 +24,14 @@ def create(path: Path | None):
     engine = db.engine
     target = path or service.default_path(Path(current_app.instance_path) / "backups", engine.dialect.name)
     try:
-        manifest = service.create(engine, target)
+        manifest = service.create(engine, target, _evidence_dir())
     except service.BackupError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(1)
     rows = sum(manifest.counts.values())
     click.echo(f"backup written: {manifest.path} ({rows} rows in {len(manifest.counts)} tables, "
                f"schema {manifest.revision}); manifest: {service.manifest_path(manifest.path)}")
+    click.echo(f"evidence files: {len(manifest.files['entries'])} in {service.files_path(manifest.path)}")
     click.echo("The signing keys are not in the database: back up SIGNING_KEY_DIR separately, encrypted.")
 
 
@@ -38,7 +45,7 @@ def restore(path: Path, yes: bool):
         click.confirm(f"Replace everything in the database with {path}?", abort=True)
     db.session.remove()
     try:
-        counts = service.restore(db.engine, path)
+        counts = service.restore(db.engine, path, _evidence_dir())
     except service.BackupError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(1)

@@ -155,13 +155,14 @@ def _standards(session: so.Session, standards_dir: Path) -> list[Standard]:
 def _key(session, authority: Authority, key_dir: Path, today: dt.date, actor: User):
     """The authority's signing key. A demo database gets one valid from SPREAD_YEARS ago, so that
     certificates dated in the past verify. It also gets a document-seal key, as the production
-    configuration requires one beside every token key."""
+    configuration requires one beside every token key. Keys made here are marked as development
+    keys, so a production start refuses them (`keys.key_dir_problems`)."""
     now = dt.datetime.now(dt.timezone.utc)
-    if seals.active_seal(key_dir, authority.code, now=now) is None:
-        seals.rotate_seal(key_dir, authority.code, authority.country, authority.name, now=now)
+    seals.ensure_seal(key_dir, authority.code, authority.country, authority.name, now=now, allow_generation=True)
     authority = authority.code
     if keys.active_key_row(session, authority) is None:
-        keys.create_key(session, authority, key_dir, today=add_years(today, -SPREAD_YEARS), actor=actor)
+        keys.create_key(session, authority, key_dir, today=add_years(today, -SPREAD_YEARS), actor=actor,
+                        development=True)
     return keys.signing_key(session, authority, key_dir, today=today, allow_generate=False)
 
 
@@ -339,14 +340,17 @@ def _certificates(run: _Run, days, people, candidate_ids, assessment_ids, group_
             units=tuple(result.achieved_units), issued_on=days[k],
             expires_on=add_years(days[k], standard.certificate_validity_years), key_id=plan.key_row.key_id)
         payload = signing.encode_payload(facts)
+        signature = signing.sign(plan.private, payload)
         rows.append({
             "number": number, "public_id": facts.public_id, "download_token": new_public_id(),
             "kind": kind, "assessment_id": assessment_ids[k],
             "first_for_assessment_id": assessment_ids[k], "candidate_id": candidate_ids[k],
             "standard_id": standard.id, "authority_code": authority.code,
-            "name_lao": facts.name_lao, "name_latin": facts.name_latin, "units": result.achieved_units,
+            "name_lao": facts.name_lao, "name_latin": facts.name_latin,
+            "name_thai": people[k]["name_thai"], "units": result.achieved_units,
             "issued_on": facts.issued_on, "expires_on": facts.expires_on, "key_id": plan.key_row.key_id,
-            "payload": payload, "signature": signing.sign(plan.private, payload),
+            "payload": payload, "signature": signature,
+            "token_digest": signing.digest_of(payload, signature),
             "issued_by_id": run.officer.id, "created_at": utcnow(), "version": 1})
     return insert_rows(run.session, Certificate, rows)
 

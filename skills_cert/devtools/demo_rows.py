@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 
 from skills_cert.assessment.candidates import search_key
 from skills_cert.assessment.models import Pathway, Sex
+from skills_cert.assessment.thai_script import propose
 
 FEMALE, RPL = 0.4, 0.15  # shares of candidates
 
@@ -22,6 +23,8 @@ GIVEN = [("ສົມພອນ", "Somphone"), ("ບຸນມີ", "Bounmy"), ("�
 FAMILY = [("ແກ້ວມະນີ", "Keomany"), ("ວົງສາ", "Vongsa"), ("ໄຊຍະວົງ", "Xayavong"), ("ພົມມະຈັນ", "Phommachanh"),
           ("ສີຫາລາດ", "Sihalath"), ("ຈັນທະລາ", "Chanthala"), ("ອິນທະວົງ", "Inthavong"), ("ສຸວັນນະລາດ", "Souvannarath"),
           ("ພິມມະສອນ", "Phimmasone"), ("ລາດຊະວົງ", "Latsavong"), ("ບຸບຜາ", "Bouppha"), ("ດວງມາລາ", "Douangmala")]
+
+THAI = {lao: propose(lao) for lao, _latin in GIVEN + FAMILY}  # as proposed, once per name
 
 
 def _new_ids(session: so.Session, table: sa.Table, count: int) -> list[int]:
@@ -52,7 +55,7 @@ def person(rng: random.Random, tag: str, index: int) -> dict:
     name_lao, name_latin = f"{given_lo} {family_lo}", f"{given_la} {family_la}"
     born = dt.date(1970, 1, 1) + dt.timedelta(days=rng.randrange(365 * 36))
     rpl = rng.random() < RPL
-    return {"name_lao": name_lao, "name_latin": name_latin,
+    return {"name_lao": name_lao, "name_latin": name_latin, "name_thai": f"{THAI[given_lo]} {THAI[family_lo]}",
             "sex": Sex.FEMALE if rng.random() < FEMALE else Sex.MALE,
             "date_of_birth": born, "nationality": "LA", "id_type": "national_id",
             "id_number": f"9{int(tag, 16):08d}{index:09d}", "pathway": Pathway.RPL if rpl else Pathway.REGULAR,

@@ -3,7 +3,9 @@
 ReportLab draws Lao and Thai wrongly unless every string is shaped (HarfBuzz via `shapeStr`) and
 each string holds one script, so text is cut into script runs (Lao U+0E80-U+0EFF, Thai
 U+0E00-U+0E7F, other), each run gets its font (Noto Sans Lao for Lao and for Latin, Noto Sans Thai
-for Thai), and the runs are shaped and drawn one after another. Spaces, digits and punctuation
+for Thai, and for a character neither has the first fallback of `fonts` that has it: ± → ✓), and
+the runs are shaped and drawn one after another. A character no font has is reported before
+drawing (`fonts.no_glyph`). Spaces, digits and punctuation
 join the run they stand in. Shaped advances do not depend on the font size, so a run is shaped
 once (cached) and measured at any size as `advance * size / 1000`.
 
@@ -22,17 +24,15 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fontTools.ttLib import TTFont as _FontFile
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
+from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 
-from skills_cert.config import ROOT
+from skills_cert.pdf import fonts
 
 try:
     from icu4py.breakers import LineBreaker
@@ -41,13 +41,9 @@ except ImportError:  # pragma: no cover - icu4py is a dependency; this is the de
 
 log = logging.getLogger(__name__)
 
-FONT_DIR = ROOT / "static" / "fonts"
-LAO, LAO_BOLD = "SDI-NotoSansLao", "SDI-NotoSansLao-Bold"
-THAI, THAI_BOLD = "SDI-NotoSansThai", "SDI-NotoSansThai-Bold"
-FONT_FILES = {LAO: "NotoSansLao-Regular.ttf", LAO_BOLD: "NotoSansLao-Bold.ttf",
-              THAI: "NotoSansThai-Regular.ttf", THAI_BOLD: "NotoSansThai-Bold.ttf"}
-_FONTS = {("lao", False): LAO, ("lao", True): LAO_BOLD,
-          ("thai", False): THAI, ("thai", True): THAI_BOLD}
+# The documents name the fonts and register them through this module.
+LAO, LAO_BOLD, THAI, THAI_BOLD = fonts.LAO, fonts.LAO_BOLD, fonts.THAI, fonts.THAI_BOLD
+register_fonts = fonts.register_fonts
 
 ZWSP = "\u200b"
 NBSP = "\u00a0"
@@ -56,49 +52,6 @@ _LEADING_VOWELS = frozenset("เแโใไເແໂໃໄ")
 _NO_BREAK_BEFORE = frozenset("ะาำๅๆฯະາຳໆຯ")
 
 _BLANKS = re.compile("[ \u200b]+")
-_lock = threading.Lock()
-_registered = False
-
-
-def register_fonts() -> None:
-    """Register the four fonts with ReportLab once per process (thread-safe, idempotent)."""
-    global _registered
-    if _registered:
-        return
-    with _lock:
-        if _registered:
-            return
-        for name, filename in FONT_FILES.items():
-            try:
-                pdfmetrics.getFont(name)
-            except KeyError:
-                font = TTFont(name, str(FONT_DIR / filename))
-                _reserve_private_codes(font)
-                pdfmetrics.registerFont(font)
-        _registered = True
-
-
-def _reserve_private_codes(font: TTFont) -> None:
-    """Give every glyph without a character (mark variants, ligatures) its private-use code now.
-
-    ReportLab hands those codes out on first use while shaping, so without this the codes (and the
-    PDF's ToUnicode map) would depend on what the process happened to render before: the same
-    certificate would not give the same bytes in two worker processes. Shaping would also mutate
-    the font from several threads at once.
-    """
-    hb_font = font.hbFont(10)
-    for gid in range(1, font.hbFace.glyph_count):
-        if gid not in font.face.glyphToChar:
-            font.hbAddPrivate(hb_font.glyph_to_string(gid), gid, hb_font.get_glyph_h_advance(gid))
-
-
-@lru_cache(maxsize=1)
-def _cmaps() -> dict[str, frozenset[int]]:
-    """Characters each family can draw in both weights, read with fontTools (once per process)."""
-    def chars(filename: str) -> frozenset[int]:
-        return frozenset(_FontFile(str(FONT_DIR / filename), lazy=True).getBestCmap())
-    return {family: chars(FONT_FILES[_FONTS[family, False]])
-            & chars(FONT_FILES[_FONTS[family, True]]) for family in ("lao", "thai")}
 
 
 @lru_cache(maxsize=4096)
@@ -127,12 +80,16 @@ def _script(ch: str) -> str:
     return "other" if unicodedata.category(ch)[0] == "L" else "neutral"
 
 
-def _can_draw(family: str, ch: str) -> bool:
-    return ord(ch) in _cmaps()[family]
+_can_draw = fonts.can_draw
 
 
 def _other_family(ch: str) -> str:
-    return "thai" if not _can_draw("lao", ch) and _can_draw("thai", ch) else "lao"
+    """Lao's font for Latin and the rest, else Thai's, else the first fallback that has it."""
+    if _can_draw("lao", ch):
+        return "lao"
+    if _can_draw("thai", ch):
+        return "thai"
+    return fonts.fallback(ch) or "lao"  # none has it: `layout` says so before drawing
 
 
 def _keys(text: str) -> list[tuple[str, str]]:
@@ -168,18 +125,21 @@ def script_runs(text: str) -> list[tuple[str, str]]:
     return runs
 
 
+def _gaps(runs: list[tuple[str, str]]) -> list[str]:
+    return list(dict.fromkeys(ch for family, run in runs for ch in run if not _can_draw(family, ch)))
+
+
+def glyph_gaps(text: str) -> list[str]:
+    """Characters of clean *text* that the font chosen for them cannot draw: those that no font
+    of the stack has (`fonts`)."""
+    return _gaps(script_runs(text.replace(ZWSP, "")))
+
+
 def missing_characters(texts: Iterable[str]) -> list[str]:
-    """Characters of *texts* that no font can draw (ReportLab would draw them as nothing)."""
+    """Characters of *texts* that no font can draw (ReportLab would draw them as a box or nothing)."""
     missing: dict[str, None] = {}
     for text in texts:
-        for ch in clean(text):
-            script = _script(ch)
-            if script in ("lao", "thai"):
-                ok = _can_draw(script, ch)
-            else:
-                ok = _can_draw("lao", ch) or _can_draw("thai", ch)
-            if not ok and ch != ZWSP:
-                missing[ch] = None
+        missing.update((ch, None) for ch in glyph_gaps(clean(text)))
     return list(missing)
 
 
@@ -207,10 +167,15 @@ class Line:
 
 @lru_cache(maxsize=2048)
 def layout(text: str, bold: bool = False) -> Line:
-    """Shape one line of already `clean`ed text."""
+    """Shape one line of already `clean`ed text; every character is checked against the font
+    chosen for it first (`fonts.no_glyph` if none has it)."""
+    pieces = script_runs(text.replace(ZWSP, ""))
+    gaps = _gaps(pieces)
+    if gaps:
+        fonts.no_glyph(gaps)
     runs = []
-    for family, run in script_runs(text.replace(ZWSP, "")):
-        font = _FONTS[family, bold]
+    for family, run in pieces:
+        font = fonts.FONTS[family, bold]
         shaped, advance = _shape(run, font)
         runs.append((font, shaped, advance, run))
     return Line(text, tuple(runs), sum(run[2] for run in runs))

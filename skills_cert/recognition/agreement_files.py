@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from skills_cert.standards.files import Problem
 from skills_cert.standards.schema import CODE, DATE, POSITIVE, TEXT
-from skills_cert.standards.validate import _duplicates, _path, _schema_message
+from skills_cert.standards.validate import _duplicates, _path, _schema_message, text_problems
 
 AGREEMENT_SCHEMA_ID = "skills_cert/mrs-agreement@1"
 STATUSES = ("draft", "in_force", "suspended", "withdrawn")
@@ -141,7 +141,7 @@ def agreement_problems(doc: object, label: str, lookup: Lookup) -> list[Problem]
     errors = sorted(_validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         return [Problem(label, _path(e.absolute_path), _schema_message(e)) for e in errors]
-    problems: list[Problem] = []
+    problems: list[Problem] = text_problems(doc, label)
 
     def add(path: str, message: str) -> None:
         problems.append(Problem(label, path, message))

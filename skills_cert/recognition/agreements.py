@@ -125,6 +125,10 @@ def import_agreements(session: so.Session, documents: list[tuple[str, dict]]) ->
         elif existing.status is AgreementStatus.DRAFT:
             apply_document(session, existing, doc)
             report.updated.append(name)
+        elif fingerprint({**current, "reference": ""}) == fingerprint({**doc, "reference": ""}):
+            # The reference names the signed text; correcting it changes no mapping.
+            existing.reference = doc["reference"]
+            report.updated.append(f"{name}: reference {doc['reference']}")
         elif fingerprint(current, ignore_status=True) != fingerprint(doc, ignore_status=True):
             problems.append(Problem(label, "", _(
                 "%(name)s is %(status)s and frozen: its mappings cannot change. Add version %(next)d "

@@ -135,6 +135,7 @@ class Recognition:
     agreement_version: int
     agreement_title: Text3
     agreement_reference: str
+    agreement_illustrative: bool
     agreement_status: str  # the status that day
     status_since: dt.date | None
     destination_code: str
@@ -157,7 +158,7 @@ class Recognition:
             "on": self.on.isoformat(),
             "agreement": {"code": self.agreement_code, "version": self.agreement_version,
                           "title": self.agreement_title, "reference": self.agreement_reference,
-                          "status": self.agreement_status,
+                          "illustrative": self.agreement_illustrative, "status": self.agreement_status,
                           "status_since": self.status_since.isoformat() if self.status_since else None},
             "destination_standard": {"code": self.destination_code, "version": self.destination_version,
                                      "title": self.destination_title, "level": self.destination_level,
@@ -228,7 +229,8 @@ def recognition_under(mapping: StandardMapping, achieved: Iterable[str], on: dt.
         on=on, outcome=outcome, reason=None if outcome != NONE else reason,
         country=agreement.destination_country, agreement_code=agreement.code,
         agreement_version=agreement.version, agreement_title=agreement.title,
-        agreement_reference=agreement.reference, agreement_status=status,
+        agreement_reference=agreement.reference, agreement_illustrative=agreement.is_illustrative,
+        agreement_status=status,
         status_since=_since(agreement, on), destination_code=destination.code,
         destination_version=destination.version, destination_title=destination.title,
         destination_level=destination.level, destination_authority=destination.authority.name,
@@ -241,11 +243,15 @@ def _since(agreement: Agreement, on: dt.date) -> dt.date | None:
 
 
 
+_STAMP = sa.select(sa.func.count(AgreementEvent.id), sa.func.max(AgreementEvent.id),
+                   sa.func.max(AgreementEvent.recorded_at))
+
+
 def mrs_stamp(session: so.Session) -> tuple:
     """What changes whenever recognition could: agreements that are not drafts are frozen, so only
-    their status events (appended, never edited) change the answer. One small aggregate query."""
-    return tuple(session.execute(sa.select(sa.func.count(AgreementEvent.id), sa.func.max(AgreementEvent.id),
-                                           sa.func.max(AgreementEvent.recorded_at))).one())
+    their status events (appended, never edited) change the answer. One small aggregate query, run
+    on the session's connection (Core, not the ORM's execution: it runs on every verification)."""
+    return tuple(session.connection().execute(_STAMP).one())
 
 
 class _Cache:

@@ -1,4 +1,5 @@
-"""Coverage figures and the benchmarking report of one standard mapping (CSV and PDF).
+"""Coverage figures and the benchmarking report of one standard mapping as PDF (its CSV files and
+workbook are `report_tables`).
 
 The report follows the shape of ILO benchmarking reports: which standards were compared, by whom
 and when; per unit mapping the relation, the justification and the gap; per destination unit
@@ -7,8 +8,6 @@ whether it is covered; and the overall coverage.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from flask_babel import get_locale
@@ -83,42 +82,6 @@ def report_name(mapping: StandardMapping) -> str:
 
 def _titles(standard) -> dict[str, dict]:
     return {u.code: u.title for u in standard.units}
-
-
-def report_csv(mapping: StandardMapping, locale: str | None = None) -> str:
-    """Two tables in one CSV: the unit mappings, then the destination units' coverage. Text is in
-    *locale* (default: the reader's language); codes and relation values are machine-readable."""
-    locale = locale or str(get_locale())
-    origin, destination = _titles(mapping.origin), _titles(mapping.destination)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    figures = coverage_figures(mapping)
-    writer.writerow(["agreement", f"{mapping.agreement.code} v{mapping.agreement.version}",
-                     localized(mapping.agreement.title, locale)])
-    writer.writerow(["origin_standard", f"{mapping.origin.code} v{mapping.origin.version}",
-                     localized(mapping.origin.title, locale), country_name(mapping.origin.country)])
-    writer.writerow(["destination_standard", f"{mapping.destination.code} v{mapping.destination.version}",
-                     localized(mapping.destination.title, locale), country_name(mapping.destination.country)])
-    writer.writerow(["compared_by", mapping.compared_by, mapping.compared_on.isoformat() if mapping.compared_on else ""])
-    writer.writerow(["coverage_percent", figures.percent_covered, "covered", figures.covered, "partly", figures.partly,
-                     "missing", figures.missing, "outcome_for_full_certificate", figures.outcome])
-    writer.writerow([])
-    writer.writerow(["origin_units", "origin_titles", "relation", "destination_units", "destination_titles",
-                     "justification", "gap", "compared", "compared_by"])
-    for entry in mapping.units:
-        writer.writerow([
-            " + ".join(entry.origin_units), " + ".join(localized(origin[c], locale) for c in entry.origin_units),
-            entry.relation.value, " ".join(entry.destination_units),
-            " / ".join(localized(destination[c], locale) for c in entry.destination_units),
-            localized(entry.justification, locale), localized(entry.gap, locale) if entry.gap else "",
-            " ".join(entry.compared), entry.compared_by or mapping.compared_by])
-    writer.writerow([])
-    writer.writerow(["destination_unit", "destination_title", "coverage", "covered_by", "gap", "bridging"])
-    for row in unit_rows(mapping):
-        writer.writerow([row.code, localized(row.title, locale), row.state, " ".join(row.by),
-                         " | ".join(localized(g, locale) for g in row.gaps),
-                         localized(row.bridging, locale) if row.bridging else ""])
-    return out.getvalue()
 
 
 def report_pdf(mapping: StandardMapping, locale: str | None = None) -> bytes:

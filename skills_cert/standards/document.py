@@ -89,6 +89,10 @@ def document_of(standard: Standard) -> dict:
     if guideline.scoring is not None:
         doc["guideline"]["scoring"] = guideline.scoring
     doc["guideline"]["decision_rules"] = [{"rule": rule} for rule in guideline.decision_rules]
+    if guideline.appeal_days is not None:
+        doc["guideline"]["appeal_days"] = guideline.appeal_days
+    if guideline.rpl is not None:
+        doc["guideline"]["rpl"] = guideline.rpl
     return doc
 
 
@@ -192,6 +196,8 @@ def apply_document(session, standard: Standard, doc: dict, authority: Authority)
         knowledge_gates_practical=g["knowledge_test"]["gates_practical"],
         scoring=g.get("scoring"),
         decision_rules=[r["rule"] for r in g["decision_rules"]],
+        appeal_days=g.get("appeal_days"),
+        rpl=g.get("rpl"),
         tasks=[_build_task(position, task, criteria) for position, task in enumerate(g["practical_tasks"])],
     )
 

@@ -154,6 +154,10 @@ checklist_item_criteria = sa.Table(
 )
 
 
+# Days to appeal when a guideline does not say (14, as in TESDA and Australian RTO practice).
+DEFAULT_APPEAL_DAYS = 14
+
+
 class Guideline(db.Model):
     """How a standard version is assessed, including the decision rules the engine reads."""
 
@@ -170,10 +174,20 @@ class Guideline(db.Model):
     # {"criteria": [{"code", "title", "max_points"}], "pass_mark": 70} or None
     scoring: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
     decision_rules: so.Mapped[list[str]] = so.mapped_column(sa.JSON)
+    # Days after the decision within which a candidate may appeal; None: the file does not say, and
+    # DEFAULT_APPEAL_DAYS applies (see `appeal_period`).
+    appeal_days: so.Mapped[int | None]
+    # {"credit": [{"unit", "min_evidence", "all_elements", "demonstration"}]} or None (no RPL credit)
+    rpl: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
 
     standard: so.Mapped[Standard] = so.relationship(back_populates="guideline")
     tasks: so.Mapped[list[PracticalTask]] = so.relationship(
         back_populates="guideline", order_by="PracticalTask.position", cascade="all, delete-orphan")
+
+    @property
+    def appeal_period(self) -> int:
+        """Days a candidate has to appeal a decision taken under this guideline."""
+        return self.appeal_days or DEFAULT_APPEAL_DAYS
 
 
 class PracticalTask(db.Model):

@@ -93,6 +93,30 @@ TASK = {
                  "safety_rules", "items"],
     "additionalProperties": False,
 }
+# Recognition of prior learning: units that may be credited from accepted portfolio evidence,
+# with a shorter practical demonstration (the checklist items still shown).
+RPL = {
+    "type": "object",
+    "properties": {
+        "credit": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "unit": CODE,
+                    "min_evidence": {"type": "integer", "minimum": 1, "maximum": 20},
+                    "all_elements": {"type": "boolean"},
+                    "demonstration": {"type": "array", "items": ITEM_CODE},
+                },
+                "required": ["unit", "min_evidence", "all_elements", "demonstration"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    "required": ["credit"],
+    "additionalProperties": False,
+}
 GUIDELINE = {
     "type": "object",
     "properties": {
@@ -134,11 +158,17 @@ GUIDELINE = {
             "minItems": 1,
             "items": {
                 "type": "object",
-                "properties": {"rule": {"enum": list(RULES)}},
+                "properties": {"rule": {"enum": list(RULES)},
+                               # only the safety rule: does a safety failure remove every unit, or its own?
+                               "scope": {"enum": ["test", "units"]}},
                 "required": ["rule"],
                 "additionalProperties": False,
+                "if": {"properties": {"rule": {"not": {"const": "safety_items_satisfactory"}}}},
+                "then": {"not": {"required": ["scope"]}},
             },
         },
+        "appeal_days": {"type": "integer", "minimum": 1, "maximum": 365},
+        "rpl": RPL,
     },
     "required": ["version", "assessor_qualifications", "knowledge_test", "practical_tasks",
                  "decision_rules"],

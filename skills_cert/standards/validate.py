@@ -8,7 +8,9 @@ from typing import Iterable
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
+from skills_cert import visible_text
 from skills_cert.standards.files import Problem
+from skills_cert.standards.rpl_rules import rpl_problems
 from skills_cert.standards.schema import LOCALES, STANDARD
 
 _validator = Draft202012Validator(STANDARD, format_checker=FormatChecker())
@@ -47,6 +49,21 @@ def _schema_message(error) -> str:
 def schema_problems(document: object, label: str) -> list[Problem]:
     errors = sorted(_validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     return [Problem(label, _path(e.absolute_path), _schema_message(e)) for e in errors]
+
+
+def text_problems(document: object, label: str, path: tuple = ()) -> list[Problem]:
+    """Every text of the document that holds an invisible or direction-changing character (line
+    breaks and tabs are allowed: texts may span lines)."""
+    if isinstance(document, str):
+        message = visible_text.problem(document, multiline=True)
+        return [Problem(label, _path(path), message)] if message else []
+    if isinstance(document, dict):
+        items = document.items()
+    elif isinstance(document, list):
+        items = enumerate(document)
+    else:
+        return []
+    return [problem for key, value in items for problem in text_problems(value, label, (*path, key))]
 
 
 def _duplicates(values: Iterable) -> list:
@@ -91,6 +108,7 @@ def semantic_problems(doc: dict, label: str, *, complete: bool = True) -> list[P
         add("packaging.electives", _("asks for %(wanted)d elective units but the standard has %(have)d",
                                      wanted=doc["packaging"]["electives"], have=electives))
     problems += _guideline_problems(doc["guideline"], criteria, label, complete)
+    problems += rpl_problems(doc, label)
     return problems
 
 
@@ -135,7 +153,7 @@ def _guideline_problems(guideline: dict, criteria: dict, label: str, complete: b
 
 def document_problems(document: object, label: str, *, complete: bool | None = None) -> list[Problem]:
     """Everything wrong with one document. Drafts need not be complete unless *complete* is set."""
-    problems = schema_problems(document, label)
+    problems = schema_problems(document, label) or text_problems(document, label)
     if problems:
         return problems
     if complete is None:

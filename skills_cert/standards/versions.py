@@ -2,6 +2,11 @@
 
 An endorsed (or superseded) version is frozen: its text never changes, because assessments and
 certificates point at it. Changes go into a new draft version, which is endorsed in its turn.
+
+One exception: two parts of the assessor guideline came after the first versions were endorsed,
+the appeal period (`appeal_days`) and the RPL rules (`rpl:`). A frozen version that has neither
+may gain them once from its file, if they are the file's only difference; once there, they are
+frozen like the rest. Its units, criteria, checklist and decision rules never change.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from skills_cert.standards.schema import SCHEMA_ID
 from skills_cert.standards.validate import document_problems, set_problems
 
 STANDARDS_EDITORS = (Role.STANDARDS_OFFICER,)
+ADDABLE_GUIDELINE_PARTS = ("appeal_days", "rpl")
 STATUS_ORDER = {StandardStatus.DRAFT: 0, StandardStatus.ENDORSED: 1, StandardStatus.SUPERSEDED: 2}
 
 
@@ -107,6 +113,10 @@ def import_documents(session: so.Session, documents: list[tuple[str, dict]]) -> 
                 existing.endorsed_at = utcnow()
                 _supersede_older(session, existing)
             report.updated.append(name)
+        elif added := _guideline_additions(current, doc):
+            for part, value in added.items():
+                setattr(existing.guideline, part, value)
+            report.updated.append(f"{name} (guideline: {', '.join(added)} added)")
         elif fingerprint(current, ignore_status=True) != fingerprint(doc, ignore_status=True):
             problems.append(Problem(label, "", _(
                 "%(name)s is %(status)s and frozen: its text cannot change. Add version %(next)d "
@@ -125,6 +135,18 @@ def import_documents(session: so.Session, documents: list[tuple[str, dict]]) -> 
         raise ImportRefused(problems)
     session.flush()
     return report
+
+
+def _guideline_additions(current: dict, doc: dict) -> dict:
+    """The guideline parts *doc* adds to a frozen version that lacks them, when they are its only
+    difference from *current* (status aside); else nothing."""
+    stored, wanted = current.get("guideline") or {}, doc.get("guideline") or {}
+    added = {part: wanted[part] for part in ADDABLE_GUIDELINE_PARTS if part in wanted and part not in stored}
+    if not added:
+        return {}
+    without = {**doc, "guideline": {key: value for key, value in wanted.items() if key not in added}}
+    same = fingerprint(current, ignore_status=True) == fingerprint(without, ignore_status=True)
+    return added if same else {}
 
 
 def _authority(session: so.Session, doc: dict, label: str, problems: list[Problem]) -> Authority:

@@ -63,7 +63,7 @@ def cell_filters(f) -> list[sa.ColumnElement]:
 
 def _grouping(key: str):
     """(expression, table to join or None) for grouping cells by *key*: a cell column,
-    "standard" (its code), "province" (its centre's), "facet_detail" or "standard_detail" (two
+    "standard" (its code), "province" (its centre's), "centre" (its id as text), "facet_detail" or "standard_detail" (two
     columns as one text), or "total" (no grouping: the expression is None)."""
     if key == "total":
         return None, None
@@ -71,6 +71,8 @@ def _grouping(key: str):
         return Standard.code, Standard
     if key == "province":
         return TestingCentre.province, TestingCentre
+    if key == "centre":
+        return sa.cast(StatsCell.centre_id, sa.String), None
     if key == "facet_detail":
         return StatsCell.facet + sa.literal("|") + StatsCell.detail, None
     if key == "standard_detail":

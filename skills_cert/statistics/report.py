@@ -1,12 +1,10 @@
 """The statistics report: every table of `statistics` for one set of filters, as the dashboard
-shows it, and its exports (one table as CSV, the whole report as PDF). Suppressed cells stay
-suppressed in every export."""
+shows it, and the whole report as PDF (the CSV and Excel files are `downloads`). Suppressed cells
+stay suppressed in every export."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -17,11 +15,11 @@ from skills_cert.assessment.models import Pathway, Sex, TestingCentre
 from skills_cert.i18n import localized
 from skills_cert.provinces import PROVINCES
 from skills_cert.standards.models import Standard
+from skills_cert.statistics import appeals as appeal_statistics
 from skills_cert.statistics import figures as st
+from skills_cert.statistics import rpl as rpl_statistics
 from skills_cert.statistics import snapshot as statistics_snapshot
 from skills_cert.statistics.suppression import Cell, Table
-
-SUPPRESSED = "suppressed"  # in CSV files
 
 
 @dataclass(frozen=True)
@@ -67,8 +65,8 @@ def labels(session: so.Session, locale: str) -> dict[str, dict[str, str]]:
 
 
 TESTING_BY = ("month", "sex", "standard", "province")
-TABLE_KEYS = (*(f"testing_by_{by}" for by in TESTING_BY), "reasons", "certificates", "recognition",
-              "verifications")
+TABLE_KEYS = (*(f"testing_by_{by}" for by in TESTING_BY), "reasons", "rpl_credits", "certificates",
+              "recognition", "verifications", "appeals_by_standard", "appeals_by_centre")
 
 
 def build(session: so.Session, filters: st.Filters, *, today: dt.date, locale: str,
@@ -86,9 +84,13 @@ def build(session: so.Session, filters: st.Filters, *, today: dt.date, locale: s
         **{f"testing_by_{by}": (lambda by=by: st.testing_table(session, filters, by, names[by], testing))
            for by in TESTING_BY},
         "reasons": lambda: st.reasons_table(session, filters),
+        "rpl_credits": lambda: rpl_statistics.credits_table(session, filters, locale),
         "certificates": lambda: st.certificates_table(session, filters, today, names["sex"]),
         "recognition": lambda: st.recognition_table(session, filters, today, locale),
         "verifications": lambda: st.verifications_table(session, filters),
+        "appeals_by_standard": lambda: appeal_statistics.appeals_table(session, filters, "standard", names["standard"]),
+        "appeals_by_centre": lambda: appeal_statistics.appeals_table(
+            session, filters, "centre", appeal_statistics.centre_names(session, locale)),
     }
     return Report(filters, today, tuple(makers[key]() for key in keys), snapshot.built_at,
                   snapshot.seconds if stale else None)
@@ -136,17 +138,6 @@ def format_cell(cell: Cell, *, marker: str) -> str:
     if isinstance(cell.value, float):
         return f"{cell.value:g}"
     return str(cell.value)
-
-
-def table_csv(table: Table) -> str:
-    """One table: a key column (machine-readable), the label in the reader's language, then the
-    values; a suppressed cell reads `suppressed`."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["key", *table.heads])
-    for row in [*table.rows, *([table.total] if table.total else [])]:
-        writer.writerow([row.key, row.label, *(format_cell(c, marker=SUPPRESSED) for c in row.cells)])
-    return out.getvalue()
 
 
 def report_pdf(report: Report, *, subtitle: str, generated: str, charts: dict | None = None) -> bytes:

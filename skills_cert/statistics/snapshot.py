@@ -33,8 +33,14 @@ from skills_cert.assessment.models import (
     Outcome,
     TestSession,
 )
-from skills_cert.certification.models import Certificate, CertificateStatus, VerificationEvent
+from skills_cert.assessment.reasons import CREDIT_CODES
+from skills_cert.certification.models import (
+    Certificate,
+    CertificateStatus,
+    VerificationEvent,
+)
 from skills_cert.columns import utcnow
+from skills_cert.statistics import appeals as appeal_statistics
 from skills_cert.statistics.models import (
     StatsCell,
     StatsOverlap,
@@ -44,7 +50,7 @@ from skills_cert.statistics.models import (
     stats_rows,
 )
 
-FAMILIES = ("testing", "reasons", "certificates", "recognition", "verifications")
+FAMILIES = ("testing", "reasons", "certificates", "recognition", "verifications", "credits", "appeals")
 REFRESH_LOCK = 0x5354_4154  # PostgreSQL advisory lock key held while the snapshot is rebuilt
 DIMENSIONS = ("month", "centre_id", "standard_id", "pathway", "sex", "facet", "detail")
 
@@ -101,7 +107,8 @@ def _reasons(session: so.Session, day: dt.date) -> sa.Select:
             .join(Candidate, Candidate.id == Assessment.candidate_id)
             .join(items, sa.true())
             .where(Assessment.status == AssessmentStatus.APPROVED,
-                   Assessment.outcome == Outcome.NOT_YET_COMPETENT))
+                   Assessment.outcome == Outcome.NOT_YET_COMPETENT,
+                   _text(code).not_in(CREDIT_CODES)))  # RPL credit explains, it is no failure
 
 
 def _certificate_select(session: so.Session, facet, detail) -> sa.Select:
@@ -149,8 +156,27 @@ def _verifications(session: so.Session, day: dt.date) -> sa.Select:
             .outerjoin(Candidate, Candidate.id == Certificate.candidate_id))
 
 
+def _credits(session: so.Session, day: dt.date) -> sa.Select:
+    """A row per unit credited through RPL (facet: the unit code) on an approved assessment."""
+    if session.get_bind().dialect.name == "postgresql":
+        units = sa.func.json_array_elements_text(Assessment.credited_units).table_valued("value").render_derived()
+    else:
+        units = sa.func.json_each(Assessment.credited_units).table_valued("value")
+    return (sa.select(month_of(session, TestSession.test_date).label("month"),
+                      TestSession.centre_id.label("centre_id"), TestSession.standard_id.label("standard_id"),
+                      _text(Assessment.pathway).label("pathway"), _text(Candidate.sex).label("sex"),
+                      _text(units.c.value).label("facet"), sa.literal("").label("detail"),
+                      Assessment.id.label("item"), Assessment.candidate_id.label("candidate_id"))
+            .select_from(Assessment)
+            .join(TestSession, TestSession.id == Assessment.session_id)
+            .join(Candidate, Candidate.id == Assessment.candidate_id)
+            .join(units, sa.true())
+            .where(Assessment.status == AssessmentStatus.APPROVED))
+
+
 SOURCES = {"testing": _testing, "reasons": _reasons, "certificates": _certificates,
-           "recognition": _recognition, "verifications": _verifications}
+           "recognition": _recognition, "verifications": _verifications, "credits": _credits,
+           "appeals": lambda session, day: appeal_statistics.source(session, month_of, _text)}
 
 
 # --- building ---------------------------------------------------------------------------------

@@ -75,6 +75,11 @@ def attempt(action: Callable[[], T], *, form: FlaskForm | None = None,
     return Done(value)
 
 
+def flash_with_link(message: str, link: str, label: str, category: str = "success") -> None:
+    """A flash message that leads on: *label* links to *link*, after the text."""
+    flash({"text": message, "link": link, "label": label}, category)
+
+
 def act(action: Callable[[], T], *, success: str | Callable[[T], str], to: str | Callable[[T], str],
         form: FlaskForm | None = None, refusals: tuple[type[Exception], ...] = REFUSALS,
         flash_too: bool = False) -> Response | None:

@@ -20,5 +20,6 @@ certificates = Blueprint("certificates", __name__)
 verify = Blueprint("verify", __name__)
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 stats = Blueprint("stats", __name__, url_prefix="/stats")
+appeals = Blueprint("appeals", __name__, url_prefix="/appeals")
 
-ALL = (main, auth, admin, standards, mrs, assessments, certificates, verify, api, stats)
+ALL = (main, auth, admin, standards, mrs, assessments, certificates, verify, api, stats, appeals)

@@ -6,8 +6,9 @@ from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, FormField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from skills_cert import visible_text
 from skills_cert.errors import ValidationFailed
 from skills_cert.i18n import LANGUAGE_TITLES
 
@@ -47,12 +48,27 @@ def strip_filter(value):
     return value.strip() if isinstance(value, str) else value
 
 
+class VisibleText:
+    """Refuses invisible and direction-changing characters (see visible_text.py), naming them.
+    Multi-line text (a TextAreaField) may hold line breaks and tabs; a name is checked strictly."""
+
+    def __init__(self, *, multiline: bool = False, name: bool = False):
+        self.multiline, self.name = multiline, name
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str):
+            message = visible_text.problem(field.data, multiline=self.multiline, name=self.name)
+            if message:
+                raise ValidationError(message)
+
+
 def _text_field(locale: str) -> TextAreaField:
     return TextAreaField(
         LANGUAGE_TITLES[locale],
         filters=[strip_filter],
         validators=[DataRequired(message=_l("Enter the text in every language.")),
-                    Length(max=2000, message=_l("Use at most %(max)d characters."))],
+                    Length(max=2000, message=_l("Use at most %(max)d characters.")),
+                    VisibleText(multiline=True)],
         render_kw={"lang": locale, "rows": 2},
     )
 

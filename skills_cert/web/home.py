@@ -1,12 +1,12 @@
 """The home page, the language switch and the health check (`main.*`)."""
 
 import sqlalchemy as sa
-from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, jsonify, render_template, request, session
 from flask_login import current_user
 
 from skills_cert.extensions import db
 from skills_cert.i18n import LANGUAGES
-from skills_cert.web.access import public, safe_next
+from skills_cert.web.access import public, redirect_to_next
 from skills_cert.web.blueprints import main as bp
 
 
@@ -25,7 +25,7 @@ def set_language(code: str):
     if current_user.is_authenticated and current_user.locale != code:
         current_user.locale = code
         db.session.commit()
-    return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    return redirect_to_next(request.args.get("next"))
 
 
 @bp.route("/healthz")

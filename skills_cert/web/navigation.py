@@ -27,6 +27,7 @@ NAV_ITEMS = (
     NavItem("certificates.index", _l("Certificates"),
             frozenset({Role.CERTIFYING_OFFICER, Role.ADMINISTRATOR})),
     NavItem("assessments.candidates", _l("Candidates"), OFFICE_AND_ASSESSORS),
+    NavItem("appeals.index", _l("Appeals"), OFFICE_AND_ASSESSORS),
     NavItem("standards.index", _l("Standards"), STAFF_ROLES),
     NavItem("mrs.index", _l("Mutual recognition"), frozenset({Role.STANDARDS_OFFICER, Role.ADMINISTRATOR})),
     NavItem("admin.centres", _l("Testing centres"), frozenset({Role.ADMINISTRATOR})),

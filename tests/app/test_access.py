@@ -2,6 +2,7 @@
 
 import pytest
 from helpers import csrf_token
+from werkzeug.routing import IntegerConverter
 
 from skills_cert.roles import Role
 from skills_cert.web.access import is_public_endpoint
@@ -9,6 +10,7 @@ from skills_cert.web.access import is_public_endpoint
 # The only endpoints an anonymous visitor may reach. Adding one is a deliberate act.
 PUBLIC_ENDPOINTS = {
     "static",
+    "assessments.service_worker",  # /sw.js: a script; the pages it keeps are each checked on fetch
     "main.index",
     "main.set_language",
     "main.healthz",
@@ -34,14 +36,13 @@ PUBLIC_ENDPOINTS = {
 
 # Endpoints each role may use, beyond those every logged-in user has.
 ADMIN_ONLY = {"admin.users", "admin.create_user", "admin.set_active", "admin.unlock_user",
-              "admin.centres", "admin.accreditations"}
+              "admin.centres", "admin.accreditations", "admin.assessor_report"}
 
 
 def _sample_url(app, rule, method) -> str:
     values = {}
     for name in rule.arguments:
-        converter = type(rule._converters[name]).__name__
-        values[name] = 1 if converter == "IntegerConverter" else "en"
+        values[name] = 1 if isinstance(rule._converters[name], IntegerConverter) else "en"
     return app.url_map.bind("localhost").build(rule.endpoint, values, method=method)
 
 

@@ -4,6 +4,7 @@ inside is never refused. Views open to any logged-in user are an explicit, short
 
 import pytest
 from helpers import csrf_token
+from werkzeug.routing import IntegerConverter
 
 from skills_cert.roles import Role
 from skills_cert.web.access import is_public_endpoint
@@ -15,8 +16,8 @@ ANY_STAFF = {"auth.change_password", "auth.logout", "auth.two_factor_setup", "au
 def _sample_url(app, rule, method) -> str:
     values = {}
     for name in rule.arguments:
-        converter = type(rule._converters[name]).__name__
-        values[name] = 999999 if converter == "IntegerConverter" else "x"  # no such object: nothing changes
+        # no such object: nothing changes
+        values[name] = 999999 if isinstance(rule._converters[name], IntegerConverter) else "x"
     return app.url_map.bind("localhost").build(rule.endpoint, values, method=method)
 
 
@@ -55,3 +56,25 @@ def test_each_role_is_refused_exactly_where_it_is_not_admitted(app, client, user
             assert response.status_code != 403, (role, rule.rule, method)
             admitted += 1
     assert refused + admitted > 20
+
+
+# RPL (issue 20): who may reach each page. The matrix above checks them like every route; this
+# pins the roles, so that widening one is a visible change. Within a role, the services check the
+# rest (only the session's assessors, only RPL candidates): tests/assessment/test_rpl_web.py.
+OFFICE = {Role.ADMINISTRATOR, Role.ASSESSOR, Role.CERTIFYING_OFFICER}
+RPL_ROUTES = {
+    ("assessments.self_assessment", "GET"): OFFICE,
+    ("assessments.self_assessment_save", "POST"): {Role.ASSESSOR, Role.ADMINISTRATOR},
+    ("assessments.portfolio", "GET"): OFFICE,
+    ("assessments.portfolio_add", "POST"): {Role.ASSESSOR},
+    ("assessments.portfolio_judge", "POST"): {Role.ASSESSOR},
+    ("assessments.portfolio_upload", "POST"): {Role.ASSESSOR},
+    ("assessments.evidence_file", "GET"): OFFICE,
+}
+
+
+def test_rpl_routes_admit_exactly_their_roles(app):
+    with app.test_request_context():
+        found = {(rule.endpoint, method): set(roles or ()) for rule, method, roles in _matrix(app)
+                 if rule.endpoint in {endpoint for endpoint, _method in RPL_ROUTES}}
+    assert found == RPL_ROUTES

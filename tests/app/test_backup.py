@@ -75,3 +75,53 @@ def test_create_refuses_to_overwrite(app, runner, tmp_path):
     result = runner.invoke(args=["backup", "create", str(target)])
     assert result.exit_code == 1 and "exists already" in result.output
     assert target.read_bytes() == b"keep me"
+
+
+def test_evidence_files_are_in_the_backup_and_come_back_checked(app, runner, tmp_path):
+    """RPL evidence files live outside the database: the backup archives them beside it, lists
+    each with its SHA-256, and the restore refuses a changed archive before touching anything."""
+    from pathlib import Path
+
+    from assessment_fixtures import build
+    from rpl_fixtures import add_accepted_reference
+
+    from skills_cert.assessment.rpl_models import EvidenceFile
+
+    setup = build(app)
+    add_accepted_reference(app, setup.assessment_ids[0], setup.assessor.id)
+    folder = Path(app.config["EVIDENCE_DIR"])
+    with app.app_context():
+        stored = {row.stored_name: row.sha256 for row in db.session.scalars(sa.select(EvidenceFile))}
+    target = tmp_path / "with-files.bin"
+    result = runner.invoke(args=["backup", "create", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "evidence files:" in result.output
+    archive = target.with_name(target.name + ".files.tar")
+    manifest = json.loads(target.with_name(target.name + ".json").read_text())
+    assert set(stored.items()) <= set(manifest["files"]["entries"].items())
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"
+
+    name = next(iter(stored))
+    (folder / name).unlink()  # lose the file, and its row, after the backup
+    with app.app_context():
+        db.session.execute(sa.delete(EvidenceFile))
+        db.session.commit()
+    result = runner.invoke(args=["backup", "restore", str(target), "--yes"])
+    assert result.exit_code == 0, result.output
+    import hashlib
+
+    with app.app_context():
+        rows = db.session.scalars(sa.select(EvidenceFile)).all()
+        assert {r.stored_name: r.sha256 for r in rows} == stored
+        for row in rows:
+            assert hashlib.sha256((folder / row.stored_name).read_bytes()).hexdigest() == row.sha256
+    assert oct((folder / name).stat().st_mode & 0o777) == "0o600"
+
+    with archive.open("ab") as handle:  # a changed archive is refused before anything is touched
+        handle.write(b"tampered")
+    (folder / name).unlink()
+    result = runner.invoke(args=["backup", "restore", str(target), "--yes"])
+    assert result.exit_code == 1 and "files.tar does not match its manifest" in result.output
+    assert not (folder / name).exists()
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) > 0

@@ -1,6 +1,8 @@
-"""Crash safety: a subprocess doing a bulk import or a run of approvals is killed with SIGKILL at
-random points, again and again; after every kill the database is consistent: the import is whole
-or absent, no certificate lacks its approved assessment, numbers are unique, the audit chain holds."""
+"""Crash safety: a subprocess doing a bulk import, a run of approvals or a whole-session approval is
+killed with SIGKILL at random points, again and again; after every kill the database is consistent:
+the import is whole or absent, no certificate lacks its approved assessment, every approved
+assessment has exactly one certificate, numbers are unique, the audit chain holds, and a rerun
+finishes the rest."""
 
 from __future__ import annotations
 
@@ -142,3 +144,74 @@ def test_kill_during_import_and_approvals_leaves_a_consistent_database(app, tmp_
     assert state["certificates"] == ROWS
     assert outcomes.count("killed") >= 3, outcomes
     print(f"crash safety: {len(outcomes)} runs, {outcomes.count('killed')} killed, final {state}")
+
+
+def _session_consistent(app) -> dict:
+    """After a kill during whole-session approval: every approved result has exactly one complete
+    certificate, nothing else has one, the runs' positions are sane, the audit chain holds."""
+    from skills_cert.assessment.models import ModerationFlag, ModerationStatus
+    from skills_cert.audit.log import verify_chain
+    from skills_cert.certification.models import SessionApproval
+    from skills_cert.extensions import db
+
+    with app.app_context():
+        session = db.session
+        assert verify_chain(session)[1] == []
+        per_assessment = dict(session.execute(sa.select(Certificate.assessment_id, sa.func.count()).group_by(
+            Certificate.assessment_id)).all())
+        approved = set(session.scalars(sa.select(Assessment.id).where(Assessment.status == AssessmentStatus.APPROVED)))
+        assert set(per_assessment) == approved and set(per_assessment.values()) <= {1}
+        assert session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(
+            sa.or_(Certificate.signature.is_(None), Certificate.payload.is_(None)))) == 0
+        numbers = session.scalars(sa.select(Certificate.number)).all()
+        assert len(numbers) == len(set(numbers))
+        flagged = set(session.scalars(sa.select(ModerationFlag.assessment_id).where(
+            ModerationFlag.status == ModerationStatus.OPEN)))
+        assert not flagged & approved  # a flagged, unreviewed result is never approved
+        runs = session.scalars(sa.select(SessionApproval)).all()
+        assert sum(run.finished_at is None for run in runs) <= 1
+        for run in runs:
+            assert 0 <= run.position <= len(run.queue)
+            assert run.certificates + len(run.skipped) == run.position  # counted with its batch
+        return {"approved": len(approved), "flagged": len(flagged), "runs": len(runs)}
+
+
+def test_kill_during_whole_session_approval_leaves_a_consistent_database(app, monkeypatch):
+    from skills_cert.accounts.models import User
+    from skills_cert.assessment.bulk_import import import_results, write_template
+    from skills_cert.assessment.models import TestSession
+    from skills_cert.extensions import db
+
+    setup = build(app)
+    monkeypatch.setitem(app.config, "MODERATION_SAMPLE_PERCENT", 10.0)  # some results are drawn
+    monkeypatch.setenv("CRASH_BATCH", "20")  # the worker's batches: ten for the session
+    with app.app_context():
+        db.session.execute(sa.insert(Candidate), [{
+            "name_lao": "ສົມສັກ", "name_latin": f"Somsak {i}", "sex": Sex.MALE,
+            "date_of_birth": dt.date(1990, 1, 1), "nationality": "LA", "id_type": "national_id",
+            "id_number": f"{800000000 + i}", "pathway": Pathway.REGULAR, "search_name": f"somsak {i}",
+            "created_by_id": setup.admin.id, "has_photo": False} for i in range(ROWS)])
+        db.session.commit()
+        header = next(csv.reader([write_template(db.session, db.session.get(TestSession, setup.session_id))
+                                  .splitlines()[0]]))
+        lines = [",".join(header)] + [",".join([str(setup.session_id), "LA-CON-BRL-L1 v1", "national_id",
+                                                f"{800000000 + i}", "80"] + ["S"] * (len(header) - 5))
+                                      for i in range(ROWS)]
+        result = import_results(db.session, "\n".join(lines).encode(), actor=db.session.get(User, setup.assessor.id),
+                                today=dt.date.today())
+        assert result.ok and result.imported == ROWS, result.errors
+        db.session.commit()
+    state = _session_consistent(app)
+    assert 0 < state["flagged"] < ROWS // 3
+    rng = random.Random(20261205)
+    outcomes = []
+    for _ in range(KILLS):  # killed part-way through a batch, again and again
+        outcomes.append(_kill_after_commits(app, 2, rng.uniform(0, 0.05),  # the run's, then a batch
+                                            "approve-session", setup.officer.id, setup.session_id))
+        state = _session_consistent(app)
+    process = _spawn(app, "approve-session", setup.officer.id, setup.session_id)  # the rerun finishes the rest
+    assert process.wait(timeout=240) == 0, process.stderr.read().decode()[-2000:]
+    state = _session_consistent(app)
+    assert state["approved"] == ROWS - state["flagged"] and state["runs"] == 1
+    assert outcomes.count("killed") >= 3, outcomes
+    print(f"whole-session crash safety: {len(outcomes)} runs, {outcomes.count('killed')} killed, final {state}")

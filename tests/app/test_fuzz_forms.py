@@ -4,6 +4,7 @@ answer is a page or a clean refusal (never a 5xx), and a refused submission writ
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 import sqlalchemy as sa
@@ -209,3 +210,155 @@ def _mutate(photo: bytes, changes, cut: int, junk: bytes) -> bytes:
     for position, value in changes:
         data[position % len(data)] = value
     return bytes(data[:max(cut % (len(data) + 1), 1)]) + junk
+
+
+
+@pytest.fixture()
+def appeal_case(app):
+    """A refused candidate's approved decision (appeals)."""
+    from appeal_fixtures import refused
+
+    return refused(app)
+
+
+def _appeal_counts(app):
+    from skills_cert.appeals.models import Appeal
+
+    return _count(app, Appeal), _count(app, AuditEntry)
+
+
+@FUZZ
+@given(grounds=TEXT)
+def test_lodging_an_appeal_is_refused_cleanly(app, client, appeal_case, grounds):
+    if not getattr(client, "logged_in", False):
+        client.login(appeal_case.setup.officer.username)
+        client.logged_in = True
+    url = f"/appeals/new/{appeal_case.assessment_id}"
+    before = _appeal_counts(app)
+    response = client.post(url, data={"csrf_token": _token(client, url), "grounds": grounds})
+    assert response.status_code in (200, 302, 400, 409, 422), response.status_code
+    if response.status_code != 302:
+        assert _appeal_counts(app) == before
+
+
+@pytest.fixture()
+def appeal_to_decide(app, client, appeal_case):
+    """The appeal given to the second assessor, who is logged in: (client, appeal page)."""
+    from appeal_fixtures import lodge, users_of
+
+    from skills_cert.appeals import panel
+    from skills_cert.extensions import db
+
+    with app.app_context():
+        appeal = lodge(db, appeal_case)
+        officer, other = users_of(db, appeal_case.setup.officer, appeal_case.setup.other_assessor)
+        panel.assign(db.session, appeal, [other], actor=officer, today=dt.date.today())
+        db.session.commit()
+        url = f"/appeals/{appeal.id}"
+    client.login(appeal_case.setup.other_assessor.username)
+    return client, url
+
+
+@FUZZ
+@given(ruling=TEXT | st.sampled_from(["upheld", "overturned", "reassessment"]), reasons=TEXT, knowledge=TEXT,
+       mark=TEXT | st.sampled_from(["s", "n"]), version=TEXT | st.sampled_from(["1", "2"]))
+def test_deciding_an_appeal_is_refused_cleanly(app, appeal_case, appeal_to_decide, ruling, reasons, knowledge,
+                                               mark, version):
+    client, url = appeal_to_decide
+    before = _appeal_counts(app)
+    response = client.post(f"{url}/decide", data={
+        "csrf_token": _token(client, url), "ruling": ruling, "reasons": reasons, "knowledge": knowledge,
+        "version": version, f"item-{appeal_case.failed_item}": mark})
+    assert response.status_code in (302, 400, 409, 422), response.status_code
+    if response.status_code != 302:
+        assert _appeal_counts(app) == before
+
+
+# --- RPL: the portfolio, its uploads, the self-assessment ------------------------------------
+
+@pytest.fixture()
+def rpl_assessor(app, client, import_setup):
+    client.login(import_setup.assessor.username)
+    return client, import_setup
+
+
+@FUZZ
+@given(kind=TEXT, title=TEXT, source=TEXT, place=TEXT, start=TEXT, end=TEXT, details=TEXT,
+       supports=st.lists(st.one_of(TEXT, st.sampled_from(["LA-CON-BRL-02", "LA-CON-BRL-02/3"])), max_size=4))
+def test_a_portfolio_item_is_refused_cleanly(app, rpl_assessor, kind, title, source, place, start, end,
+                                             details, supports):
+    from skills_cert.assessment.rpl_models import PortfolioItem
+
+    client, setup = rpl_assessor
+    url = f"/assessments/{setup.assessment_ids[0]}/portfolio"
+    before = _count(app, PortfolioItem), _count(app, AuditEntry)
+    response = client.post(f"{url}/items", data={
+        "csrf_token": _token(client, url), "kind": kind, "title": title, "source": source, "place": place,
+        "date_from": start, "date_to": end, "description": details, "supports": supports})
+    assert response.status_code < 500
+    if response.status_code != 302:
+        assert (_count(app, PortfolioItem), _count(app, AuditEntry)) == before
+
+
+@FUZZ
+@given(ratings=st.dictionaries(st.one_of(TEXT, st.sampled_from(["rate-LA-CON-BRL-02", "rate-LA-CON-BRL-02/1"])),
+                               st.one_of(TEXT, st.sampled_from(["regularly", "sometimes", "never"])), max_size=5))
+def test_a_self_assessment_is_refused_cleanly(app, rpl_assessor, ratings):
+    from skills_cert.assessment.rpl_models import SelfRating
+
+    client, setup = rpl_assessor
+    url = f"/assessments/{setup.assessment_ids[0]}/self-assessment"
+    before = _count(app, SelfRating), _count(app, AuditEntry)
+    response = client.post(url, data={**ratings, "csrf_token": _token(client, url)})
+    assert response.status_code < 500
+    if response.status_code != 302:
+        assert (_count(app, SelfRating), _count(app, AuditEntry)) == before
+
+
+def _pdf_sample() -> bytes:
+    from rpl_fixtures import reference_letter_pdf
+
+    return reference_letter_pdf()
+
+
+EVIDENCE = {"PDF": _pdf_sample(), **PHOTOS}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(
+    st.binary(max_size=2048),
+    st.binary(max_size=512).map(lambda b: b"%PDF-1.7\n" + b),
+    # a real PDF or photo with bytes changed, cut short or with junk appended
+    st.tuples(st.sampled_from(sorted(EVIDENCE)), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)),
+                                                         max_size=8),
+              st.integers(0, 10**6), st.binary(max_size=64)).map(
+        lambda t: _mutate(EVIDENCE[t[0]], t[1], t[2], t[3]))))
+def test_evidence_uploads_are_a_clean_file_or_a_clean_refusal(app, data):
+    """Whatever bytes arrive as evidence: a re-encoded JPEG or a rewritten PDF comes back, or a
+    translated refusal, never another exception."""
+    from skills_cert.assessment.candidate_checks import CheckFailed
+    from skills_cert.assessment.evidence_files import clean_upload
+
+    with app.test_request_context(headers={"Accept-Language": "lo"}):
+        try:
+            result = clean_upload(data)
+        except CheckFailed as refusal:
+            assert str(refusal).strip()
+        else:
+            assert result.data[:3] == b"\xff\xd8\xff" or result.data.startswith(b"%PDF-")
+
+
+@FUZZ
+@given(data=st.binary(max_size=1024), name=TEXT)
+def test_an_uploaded_file_is_refused_cleanly_through_the_page(app, rpl_assessor, data, name):
+    from skills_cert.assessment.rpl_models import EvidenceFile
+
+    client, setup = rpl_assessor
+    url = f"/assessments/{setup.assessment_ids[0]}/portfolio"
+    before = _count(app, EvidenceFile)
+    response = client.post(f"{url}/items", content_type="multipart/form-data", data={
+        "csrf_token": _token(client, url), "kind": "photo", "title": "Wall", "supports": ["LA-CON-BRL-02"],
+        "file": (io.BytesIO(data), name or "x")})
+    assert response.status_code < 500
+    assert _count(app, EvidenceFile) == before

@@ -49,7 +49,8 @@ def test_full_pass_is_computed_competent_and_approved(app, db, setup):
     count, problems = verify_chain(db.session)
     assert problems == [] and count >= 5
     actions = [e.action for e in db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.object_id == str(assessment.id), AuditEntry.object_type == "assessment"))]
+        AuditEntry.object_id == str(assessment.id), AuditEntry.object_type == "assessment")
+        .order_by(AuditEntry.id))]
     assert actions[-3:] == ["assessment.record", "assessment.submit", "assessment.approve"]
 
 

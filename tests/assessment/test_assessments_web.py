@@ -1,5 +1,6 @@
 """The assessor's pages and the certifying officer's approval pages, through the test client."""
 
+import datetime as dt
 import io
 import re
 
@@ -9,6 +10,7 @@ from assessment_fixtures import CANDIDATES, all_satisfactory, build, critical_it
 from helpers import WebClient
 
 from skills_cert.assessment.models import Assessment, AssessmentStatus, Candidate, Outcome
+from skills_cert.certification.models import Certificate
 from skills_cert.extensions import db
 
 
@@ -78,6 +80,16 @@ def test_save_then_submit_then_approve(app, setup, assessor, officer):
     with app.app_context():
         assessment = db.session.get(Assessment, setup.assessment_ids[0])
         assert assessment.status is AssessmentStatus.APPROVED and assessment.outcome is Outcome.COMPETENT
+        certificate = db.session.scalar(sa.select(Certificate).filter_by(candidate_id=assessment.candidate_id))
+    # the message names the certificate and leads to it
+    after = officer.get(response.headers["Location"]).get_data(as_text=True)
+    assert certificate.number in after and f'<a href="/certificates/{certificate.id}">' in after
+    # the audit trail is words and names, not event codes and JSON
+    trail = officer.get(view).get_data(as_text=True).split('class="trail"')[1]
+    assert "Enrolled in the test session" in trail and "Results recorded</strong> · ຄຳໃສ ວົງສາ" in trail
+    assert "Submitted for approval" in trail and "Decision: Competent" in trail and "Approved</strong> ·" in trail
+    assert re.search(r"Item T\d+\.\d+: not recorded → satisfactory", trail)
+    assert "assessment.record" not in trail and "[null" not in trail and "&#34;" not in trail
 
 
 def test_not_yet_competent_is_explained_on_the_page(app, setup, assessor):
@@ -86,6 +98,23 @@ def test_not_yet_competent_is_explained_on_the_page(app, setup, assessor):
     page = assessor.get(f"/assessments/{setup.assessment_ids[1]}/record").get_data(as_text=True)
     assert "Not yet competent" in page
     assert "Knowledge test 55% is below the pass mark of 60%." in page
+    # every unit says why it is not yet competent, even one whose own items all passed
+    units = page.split('class="units-decided"')[1].split("</ul>")[0]
+    assert units.count("The knowledge test was not passed; that fails every unit.") == units.count("<li")
+
+
+def test_a_safety_failure_says_why_every_unit_fails(app, setup, assessor):
+    with app.app_context():
+        from skills_cert.assessment.recording import rules_for
+        from skills_cert.standards.models import Standard
+
+        rules = rules_for(db.session.get(Standard, setup.standard_id))
+    safety = next(item.code for item in rules.items if item.safety_critical)
+    _record(assessor, app, setup, 1, fail=safety, knowledge="90")
+    page = assessor.get(f"/assessments/{setup.assessment_ids[1]}/record").get_data(as_text=True)
+    units = page.split('class="units-decided"')[1].split("</ul>")[0]
+    why = "A safety-critical item was not satisfactory; under this guideline that fails every unit."
+    assert units.count("<li") == len(rules.units) == units.count(why)
 
 
 def test_typed_results_come_back_when_saving_fails(app, setup, assessor):
@@ -248,3 +277,48 @@ def test_a_refused_evidence_photo_says_why_and_stores_nothing(app, setup, assess
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(EvidencePhoto.id))
                                  .where(EvidencePhoto.assessment_id == assessment_id)) == 0
+
+
+def test_a_candidate_not_enrolled_is_enrolled_from_their_page(app, setup, assessor):
+    from skills_cert.accounts.models import User
+    from skills_cert.assessment import candidates
+
+    with app.app_context():
+        person = candidates.register(db.session, candidates.CandidateData(
+            name_lao="ແສງເດືອນ ສີສຸລາດ", name_latin="Sengdeuane Sisoulath", sex="female",
+            date_of_birth=dt.date(1993, 1, 9), nationality="TH", id_type="passport", id_number="P5550001",
+            pathway="regular"), actor=db.session.get(User, setup.admin.id), today=dt.date.today())
+        db.session.commit()
+        person_id = person.id
+    url = f"/candidates/{person_id}"
+    page = assessor.get(url).get_data(as_text=True)
+    assert "Not enrolled in any test session yet." in page and "Thai national" in page
+    assert f'<option value="{setup.session_id}">' in page
+    # a session outside the choices (not this assessor's, or no such session) is refused on the form
+    refused = assessor.submit(f"{url}/enrol", {"session": "999999"}, form_url=url)
+    assert refused.status_code == 422 and "Not a valid choice" in refused.get_data(as_text=True)
+    response = assessor.submit(f"{url}/enrol", {"session": str(setup.session_id)}, form_url=url)
+    assert response.status_code == 302 and response.headers["Location"].endswith(url)
+    with app.app_context():
+        assessment = db.session.scalar(sa.select(Assessment).filter_by(candidate_id=person_id))
+        assert assessment.session_id == setup.session_id
+    after = assessor.get(url).get_data(as_text=True)
+    assert "Sengdeuane Sisoulath was enrolled." in after
+    assert f'<a href="/assessments/{assessment.id}/record">' in after
+    # enrolled in every session they may use: no form, a hint instead
+    assert "enrol-here" not in after and "No test session from today on" in after
+
+
+def test_the_session_form_lists_only_accredited_assessors(app, setup):
+    from helpers import make_user
+
+    from skills_cert.roles import Role
+
+    unaccredited = make_user(app, Role.ASSESSOR)
+    admin = WebClient(app.test_client())
+    admin.login(setup.admin.username)
+    admin.get("/lang/en")
+    page = admin.get("/sessions/new").get_data(as_text=True)
+    assert f'value="{setup.assessor.id}"' in page and f'value="{setup.other_assessor.id}"' in page
+    assert unaccredited.username not in page and 'type="checkbox" name="assessors"' in page
+    assert 'data-codes="LA-CON-BRL-L1"' in page and "<select multiple" not in page

@@ -9,20 +9,12 @@ import sqlalchemy as sa
 from assessment_fixtures import TODAY, build, critical_item
 from certificate_fixtures import seal_verdicts
 from credential_fixtures import documents_for, node_verify
-from helpers import PASSWORD, translated
+from helpers import browser_login, translated
+from playwright.sync_api import expect
 
 from skills_cert.assessment.models import AssessmentStatus, Outcome
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, live_server, app, username, locale="lo"):
-    page.context.clear_cookies()
-    page.goto(f"{live_server}/lang/{locale}?next=/auth/login")
-    page.get_by_label(translated(app, locale, "Username")).fill(username)
-    page.get_by_label(translated(app, locale, "Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=translated(app, locale, "Log in")).click()
-    page.wait_for_url(f"{live_server}/")
 
 
 def _record(page, app, knowledge: str, fail: str | None = None):
@@ -43,7 +35,7 @@ def test_record_two_candidates_and_approve(app, live_server, page, artifacts, lo
     setup = build(app)
     fail, unit = critical_item(app, setup.standard_id)
     page.set_viewport_size({"width": 820, "height": 1100})
-    _login(page, live_server, app, setup.assessor.username, locale)
+    browser_login(page, live_server, app, setup.assessor.username, locale)
 
     page.locator("nav.main-nav").get_by_role("link", name=translated(app, locale, "Test sessions")).click()
     page.locator("table a").first.click()
@@ -65,7 +57,7 @@ def test_record_two_candidates_and_approve(app, live_server, page, artifacts, lo
     page.get_by_role("button", name=translated(app, locale, "Submit for approval")).click()
     page.get_by_text(translated(app, locale, "Submitted for approval.")).wait_for()
 
-    _login(page, live_server, app, setup.officer.username, locale)
+    browser_login(page, live_server, app, setup.officer.username, locale)
     page.locator("nav.main-nav").get_by_role("link", name=translated(app, locale, "Approvals")).click()
     assert page.locator("tbody tr").count() == 2
     page.screenshot(path=str(artifacts / f"approvals-{locale}.png"), full_page=False)
@@ -108,7 +100,7 @@ def test_record_two_candidates_and_approve(app, live_server, page, artifacts, lo
 
 def test_typed_results_survive_a_dropped_connection(app, live_server, page):
     setup = build(app)
-    _login(page, live_server, app, setup.assessor.username, "en")
+    browser_login(page, live_server, app, setup.assessor.username, "en")
     url = f"{live_server}/assessments/{setup.assessment_ids[0]}/record"
     page.goto(url)
     page.locator("#knowledge").fill("77")
@@ -116,14 +108,13 @@ def test_typed_results_survive_a_dropped_connection(app, live_server, page):
     page.locator("input[name='note-T1.1']").fill("helmet, boots, gloves")
     assert "1 of 30" in page.locator("#progress").inner_text()
     page.context.set_offline(True)
-    page.get_by_role("button", name="Save draft").click()  # the post fails: no connection
-    page.wait_for_timeout(500)
-    page.context.set_offline(False)
-    page.goto(url)  # the assessor comes back later
-    assert page.locator("#restore-note").is_visible()
+    page.get_by_role("button", name="Save draft").click()  # no connection: kept on this device
+    expect(page.locator("#offline-status")).to_contain_text("Kept on this device.")
+    page.context.set_offline(False)  # the connection returns: what was kept is saved
+    expect(page.locator("#offline-status")).to_have_text("The results kept on this device were saved.")
+    page.goto(url)  # the assessor comes back later: the server has it all
+    assert page.locator("#restore-note").is_hidden()
     assert page.locator("#knowledge").input_value() == "77"
     assert page.locator("input[name='item-T1.1'][value=s]").is_checked()
     assert page.locator("input[name='note-T1.1']").input_value() == "helmet, boots, gloves"
-    page.get_by_role("button", name="Save draft").click()
-    page.get_by_text("Saved.").wait_for()
     assert "1 of 30" in page.locator("#progress").inner_text()

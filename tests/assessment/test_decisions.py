@@ -161,6 +161,41 @@ def test_a_failed_safety_critical_item_fails_the_test_whatever_the_score(name):
     assert decision.practical_percent in (None, 100)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_the_guideline_chooses_what_a_safety_failure_takes_with_it(name):
+    test_scope = RULES[name]
+    assert test_scope.safety_scope == "test"  # what every shipped guideline says, by its default
+    item = next(i for i in test_scope.items if i.safety_critical)
+    failed = {item.code: False}
+    whole = decide(test_scope, evidence(test_scope, items=failed))
+    assert whole.units_removed_by == "safety" and whole.achieved_units == () and not whole.safety_units
+    own = {unit_of(ref) for ref in item.criteria}
+    units_scope = dataclasses.replace(test_scope, safety_scope="units")
+    kept = decide(units_scope, evidence(units_scope, items=failed))
+    assert not kept.competent and kept.units_removed_by is None
+    assert set(kept.safety_units) == own and all(item.code in kept.safety_units[u] for u in own)
+    assert set(kept.achieved_units) == {u.code for u in units_scope.units} - own
+    assert kept.reasons[0] == Reason("safety_item_not_satisfactory", (("item", item.code),), None)
+    # the knowledge test still removes every unit, whatever the scope
+    gated = decide(units_scope, evidence(units_scope, knowledge=0, items=failed))
+    assert gated.units_removed_by == "knowledge" and gated.achieved_units == ()
+
+
+def test_a_scope_is_read_from_the_safety_rule_only():
+    from jsonschema import Draft202012Validator
+
+    from skills_cert.standards.schema import STANDARD
+
+    document, _ = load_yaml(SHIPPED[0], SHIPPED[0].name)
+    rules = document["guideline"]["decision_rules"]
+    safety = next(r for r in rules if r["rule"] == "safety_items_satisfactory")
+    safety["scope"] = "units"
+    assert rules_from_document(document).safety_scope == "units"
+    assert not list(Draft202012Validator(STANDARD).iter_errors(document))
+    next(r for r in rules if r["rule"] != "safety_items_satisfactory")["scope"] = "units"
+    assert list(Draft202012Validator(STANDARD).iter_errors(document))
+
+
 def test_one_reason_per_failed_item_in_standard_order():
     rules = RULES["LA-CON-BRL-L1-v1.yaml"]
     decision = decide(rules, evidence(rules, items={"T2.1": False, "T1.18": False, "T1.1": False, "T1.16": False}))
@@ -349,6 +384,11 @@ def _sample_reasons() -> list[Reason]:
         decide(ele, evidence(dataclasses.replace(ele, rules=ele.rules[2:]), items={"T1.2": False})),
         decide(thai, Evidence(90, evidence(thai).items, {"S1": 1})),
         decide(_packaged(), evidence(_packaged(), items={"T2": False, "T3": False})),
+        # RPL credit: unit 02 on its demonstration and one item; unit 04 refused three ways
+        decide(lao, Evidence(100, evidence(lao, items={"T1.5": None, "T1.6": None}).items,
+                             portfolio={"LA-CON-BRL-02": (1,)})),
+        decide(lao, Evidence(100, evidence(lao, items={"T1.17": False}).items,
+                             portfolio={"LA-CON-BRL-04/1": (2,)})),
     ]
     problems = validate_evidence(thai, evidence(thai, knowledge=101, items={"X1": True}, points={"S1": 99, "S9": 1}))
     return [r for d in decisions for r in d.reasons] + problems

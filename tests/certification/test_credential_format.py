@@ -125,5 +125,8 @@ def test_the_identity_hash_is_the_one_open_badges_defines():
         "sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399"
     document = sample_documents(1)[0]
     assert badge.check_identity(document, "P0000000", f"{0:032x}")
+    salt = f"{0:032x}"
+    grouped = "-".join(salt[i:i + 4] for i in range(0, 32, 4)).upper()
+    assert badge.check_identity(document, " p000-0000 ", grouped)  # as typed from the card and the page
     assert not badge.check_identity(document, "P0000001", f"{0:032x}")
     assert not badge.check_identity({"credentialSubject": "x"}, "P0000000", "")

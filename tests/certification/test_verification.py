@@ -115,13 +115,16 @@ def test_office_sees_verification_counts(app, certs):
 
     setup = certs[0]
     anonymous = WebClient(app.test_client())
-    for _ in range(3):
+    for _ in range(3):  # one client checking again and again within minutes: one check
         anonymous.get(verify_path(app, certs[1]))
+    for address in ("198.51.100.7", "2001:db8:1:2::5"):
+        app.test_client().get(verify_path(app, certs[1]), environ_base={"REMOTE_ADDR": address})
+    app.test_client().get(verify_path(app, certs[1]), environ_base={"REMOTE_ADDR": "2001:db8:1:2::99"})  # same /64
     officer = WebClient(app.test_client())
     officer.login(setup.officer.username)
     officer.get("/lang/en")
     page = officer.get(f"/certificates/{certs[1]}").get_data(as_text=True)
-    assert "Checked 3 times." in page and "1 different client in the last 24 hours." in page
+    assert "Checked 3 times." in page and "3 different clients in the last 24 hours." in page
 
 
 def test_verdict_in_lao_and_thai(app, client, certs):
@@ -162,3 +165,32 @@ def test_only_the_verification_event_commit_is_relaxed(app, client, certs):
             relax_durability(db.session)
             assert _durability(db.session.connection()) == "full"
             db.session.rollback()
+
+
+def test_the_qr_page_is_rate_limited_per_client(app, certs, monkeypatch):
+    monkeypatch.setitem(app.config, "VERIFY_RATE_LIMIT", "5 per minute")
+    path, one = verify_path(app, certs[1]), {"REMOTE_ADDR": "203.0.113.7"}
+    codes = [app.test_client().get(path, environ_base=one, headers=EN).status_code for _ in range(7)]
+    assert codes == [200] * 5 + [429] * 2
+    assert app.test_client().get(path, environ_base={"REMOTE_ADDR": "203.0.113.8"}).status_code == 200
+
+
+def test_repeated_checks_by_one_client_are_one_event_and_do_not_raise_the_misuse_warning(app, certs, monkeypatch):
+    from helpers import WebClient
+
+    monkeypatch.setitem(app.config, "VERIFY_RATE_LIMIT", "1000 per minute")
+    path = verify_path(app, certs[1])
+    for n in range(500):  # one address, then twelve of one IPv6 /64 (one subscriber's)
+        app.test_client().get(path, environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    for n in range(12):
+        app.test_client().get(path, environ_base={"REMOTE_ADDR": f"2001:db8:5:6::{n + 1:x}"})
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(VerificationEvent)) == 2
+    officer = WebClient(app.test_client())
+    officer.login(certs[0].officer.username)
+    officer.get("/lang/en")
+    page = officer.get(f"/certificates/{certs[1]}").get_data(as_text=True)
+    assert "Checked 2 times." in page and "may be being copied or misused" not in page
+    for n in range(10):  # ten different clients in a day do raise it
+        app.test_client().get(path, environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"})
+    assert "may be being copied or misused" in officer.get(f"/certificates/{certs[1]}").get_data(as_text=True)

@@ -55,21 +55,40 @@ def test_the_floor_page_is_a_real_pdf_with_the_same_qr():
     assert [c.text for c in codes] == [view.verify_url]
 
 
+def _check_verification_rows(rows, large=60, small=20, where=""):
+    names = [row["name"] for row in rows]
+    assert names == [f"verification page (HTML), {large} certificates{where}",
+                     f"API verify (JSON), {large} certificates{where}",
+                     f"HTML verify p50 latency, {large} vs {small}{where}", f"API verify p50 latency, {large} vs {small}{where}"]
+    for row in rows[:2]:
+        assert row["verification"]["requests"] > 0 and row["verification"]["errors"] == 0
+        for floor in ("bare", "irreducible"):  # both floors served and answering 200
+            assert row[floor]["requests"] > 0 and row[floor]["errors"] == 0
+        assert row["verification"]["p99_ms"] >= row["verification"]["p50_ms"] > 0
+        assert row["response_bytes"] > 1000 and row["bare_ratio"] > 0
+        assert "bare Flask route" in row["detail"] and "(irreducible floor)" in row["goal"]
+    assert all(row["ratio"] > 0 for row in rows)
+
+
 def test_verification_throughput_on_tiny_registries():
     """The gunicorn benchmark end to end on registries of 20 and 60 seeded certificates: the real
     commands seed them, every sampled link verifies as genuine, and every figure is there."""
     from skills_cert.devtools.bench import verify_throughput
 
-    rows = verify_throughput.run(sizes=(20, 60), seconds=0.6, rounds=1, concurrency=2, workers=1)
-    names = [row["name"] for row in rows]
-    assert names == ["verification page (HTML), 60 certificates", "API verify (JSON), 60 certificates",
-                     "HTML verify p50 latency, 60 vs 20", "API verify p50 latency, 60 vs 20"]
-    for row in rows[:2]:
-        assert row["verification"]["requests"] > 0 and row["verification"]["errors"] == 0
-        assert row["bare"]["requests"] > 0 and row["bare"]["errors"] == 0
-        assert row["verification"]["p99_ms"] >= row["verification"]["p50_ms"] > 0
-        assert row["response_bytes"] > 1000
-    assert all(row["ratio"] > 0 for row in rows)
+    _check_verification_rows(verify_throughput.run(sizes=(20, 60), seconds=0.6, rounds=1, concurrency=2, workers=1))
+
+
+def test_verification_throughput_on_a_throwaway_postgresql_server():
+    """`--postgres`: the same rows on a PostgreSQL server the benchmark starts, seeds and stops (one
+    registry size, to keep it short)."""
+    from conftest import PG_MISSING, _require
+
+    from skills_cert.devtools import postgres_server
+    from skills_cert.devtools.bench import verify_throughput
+
+    _require(postgres_server.available(), PG_MISSING)
+    rows = verify_throughput.run(sizes=(30,), seconds=0.3, rounds=1, concurrency=2, workers=1, postgres=True)
+    _check_verification_rows(rows, 30, 30, ", PostgreSQL")
 
 
 def test_batch_issuance_on_a_tiny_session():

@@ -1,7 +1,7 @@
 """The dashboard benchmark runs end to end on a tiny registry, so it cannot rot; its figures are
 not asserted beyond being there."""
 
-from skills_cert.devtools.bench import dashboard, verify_throughput
+from skills_cert.devtools.bench import dashboard, registries
 
 
 def _ms(text: str) -> float:
@@ -11,7 +11,7 @@ def _ms(text: str) -> float:
 
 
 def test_the_dashboard_benchmark_on_a_tiny_registry(tmp_path):
-    verify_throughput.build_registry(tmp_path, 50)
+    registries.build_registry(tmp_path, 50)
     rows = dashboard.run(tmp_path, 50, repeats=2)
     assert [row["name"] for row in rows] == [
         "statistics dashboard, all years, 50 certificates",

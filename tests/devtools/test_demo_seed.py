@@ -72,3 +72,22 @@ def test_seed_refuses_production(app, runner):
     finally:
         app.config["ENV_NAME"] = "testing"
     assert result.exit_code == 1 and "production" in result.output
+
+
+def test_keys_made_by_the_seeder_are_development_keys_that_production_refuses(app):
+    import pytest
+
+    from skills_cert.certification.keys import check_key_dir, key_dir_problems
+    from skills_cert.config import ConfigError
+
+    key_dir = Path(app.config["SIGNING_KEY_DIR"])
+    with app.app_context():
+        demo.seed(db.session, 2, key_dir=key_dir, standards_dir=Path(app.config["STANDARDS_DIR"]),
+                  today=dt.date.today(), rng=random.Random(2))
+        db.session.commit()
+    problems = [p for p in key_dir_problems(key_dir) if "is a development key" in p]
+    token_keys = [p for p in problems if "/seal/" not in p]
+    seal_keys = [p for p in problems if "/seal/" in p]
+    assert token_keys and seal_keys, key_dir_problems(key_dir)
+    with pytest.raises(ConfigError, match="development key"):
+        check_key_dir(key_dir, production=True)

@@ -1,7 +1,7 @@
 """Journey: a standards officer opens the Thai bricklayer standard in Thai and the Lao one in Lao."""
 
 import pytest
-from helpers import PASSWORD, translated
+from helpers import browser_login, translated
 from standards_fixtures import import_shipped, standard_id
 
 from skills_cert.roles import Role
@@ -9,18 +9,10 @@ from skills_cert.roles import Role
 pytestmark = pytest.mark.browser
 
 
-def _login(page, live_server, app, username, locale):
-    page.goto(f"{live_server}/lang/{locale}?next=/auth/login")
-    page.get_by_label(translated(app, locale, "Username")).fill(username)
-    page.get_by_label(translated(app, locale, "Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=translated(app, locale, "Log in")).click()
-    page.wait_for_url(f"{live_server}/")
-
-
 def test_thai_standard_in_thai_and_lao_standard_in_lao(app, live_server, users, page, artifacts):
     import_shipped(app)
     page.set_viewport_size({"width": 1024, "height": 900})
-    _login(page, live_server, app, users[Role.STANDARDS_OFFICER].username, "th")
+    browser_login(page, live_server, app, users[Role.STANDARDS_OFFICER].username, "th")
 
     page.locator("nav.main-nav").get_by_role("link", name=translated(app, "th", "Standards"), exact=True).click()
     page.get_by_label(translated(app, "th", "Search")).fill("ช่างก่ออิฐ")
@@ -62,7 +54,7 @@ def test_officer_drafts_edits_and_endorses_a_new_version(app, live_server, users
 
     import_shipped(app)
     page.set_viewport_size({"width": 1024, "height": 900})
-    _login(page, live_server, app, users[Role.STANDARDS_OFFICER].username, "en")
+    browser_login(page, live_server, app, users[Role.STANDARDS_OFFICER].username, "en")
     page.goto(f"{live_server}/standards/{standard_id(app, 'LA-CON-PLS-L1')}")
     page.get_by_role("button", name="Draft a new version").click()
     page.get_by_text("Version 2 was created as a draft").wait_for()
@@ -95,3 +87,39 @@ def test_officer_drafts_edits_and_endorses_a_new_version(app, live_server, users
         assert v2.units[0].title["th"] == "ปฏิบัติงานฉาบปูนอย่างปลอดภัย (ฉบับปรับปรุง)"
         assert any(i.text["en"] == "Checks the wall before plastering." for i in v2.guideline.tasks[0].items)
         assert find_standard(db.session, "LA-CON-PLS-L1", 1).status is StandardStatus.SUPERSEDED
+
+
+def test_the_longest_task_prints_on_its_own_pages_with_its_head_on_each(app, live_server, users, page, artifacts):
+    """The checklist prints one task per A4 page; the shipped task with the most checks (in English,
+    the widest of the three languages) runs onto a second page, and that page repeats the task's
+    head and the column heads, loses no check, and nothing passes the right margin (issue 23)."""
+    import re
+
+    import pypdfium2
+
+    from skills_cert.extensions import db
+    from skills_cert.standards.models import Standard
+
+    import_shipped(app)
+    with app.app_context():
+        tasks = [(len(t.items), t.title["en"], s.id, [i.code for i in t.items], [x.title["en"] for x in s.guideline.tasks])
+                 for s in db.session.query(Standard) for t in s.guideline.tasks]
+    _count, title, longest, codes, titles = max(tasks)
+    browser_login(page, live_server, app, users[Role.STANDARDS_OFFICER].username, "en")
+    page.goto(f"{live_server}/standards/{longest}/checklist")
+    path = artifacts / "checklist-longest-task-en.pdf"
+    page.pdf(path=str(path), format="A4")
+    pdf = pypdfium2.PdfDocument(str(path))
+    texts = [" ".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf))]
+    heads = [next(t for t in titles if f"Assessor checklist: {' '.join(t.split())}" in text) for text in texts]
+    assert heads[0] == titles[0] and heads == sorted(heads, key=titles.index)  # each task on its own pages
+    assert len(pdf) > len(titles)  # the longest task does not fit one page here: it runs over
+    pages = [text for text, head in zip(texts, heads, strict=True) if head == title]
+    assert len(pages) >= 2 and all("What the assessor checks" in text for text in pages)
+    assert "Candidate's signature" in pages[0] and "Candidate's signature" not in pages[1]
+    assert [sum(len(re.findall(rf"(?<![\d.]){re.escape(code)}(?![\d.])", text)) for text in pages) for code in codes] \
+        == [1] * len(codes)  # every check once, none cut off
+    for index in range(len(pdf)):
+        image = pdf[index].render(scale=100 / 72).to_pil().convert("L")
+        margin = image.crop((image.width - round(9 / 25.4 * 100), 0, image.width, image.height))
+        assert margin.getextrema()[0] > 200, f"page {index + 1} prints into the right margin"

@@ -125,3 +125,45 @@ def test_a_draft_file_can_be_reimported_with_changes(app, runner, tmp_path):
 
     with app.app_context():
         assert find_standard(db.session, "LA-CON-BRL-L1", 1).units[0].title["en"] == "Work safely on site"
+
+
+def test_a_version_endorsed_before_appeals_and_rpl_gains_them_once(app, runner, tmp_path):
+    """A database that imported the bricklaying standard before the guideline had an appeal period
+    and RPL rules takes them from the file once; then they are frozen like the rest, and a
+    changed unit beside them is still refused."""
+    from skills_cert.extensions import db
+
+    older = load()
+    rpl, appeal_days = older["guideline"].pop("rpl"), older["guideline"].pop("appeal_days")
+    (tmp_path / "old").mkdir()
+    write(tmp_path / "old", older)
+    assert runner.invoke(args=["standards", "import", str(tmp_path / "old")]).exit_code == 0
+
+    result = runner.invoke(args=["standards", "import", str(LAO_BRICKLAYING)])
+    assert result.exit_code == 0, result.output
+    assert "LA-CON-BRL-L1 v1 (guideline: appeal_days, rpl added)" in result.output
+    with app.app_context():
+        guideline = db.session.scalar(sa.select(Standard)).guideline
+        assert (guideline.appeal_days, guideline.rpl) == (appeal_days, rpl)
+    assert "nothing changed" in runner.invoke(args=["standards", "import", str(LAO_BRICKLAYING)]).output
+
+    changed_rules = load()
+    changed_rules["guideline"]["rpl"]["credit"][0]["min_evidence"] += 1
+    (tmp_path / "rules").mkdir()
+    write(tmp_path / "rules", changed_rules)
+    result = runner.invoke(args=["standards", "import", str(tmp_path / "rules")])
+    assert result.exit_code == 1 and "frozen" in result.output
+
+
+def test_added_guideline_parts_do_not_carry_other_changes_in(app, runner, tmp_path):
+    older = load()
+    del older["guideline"]["rpl"], older["guideline"]["appeal_days"]
+    (tmp_path / "old").mkdir()
+    write(tmp_path / "old", older)
+    assert runner.invoke(args=["standards", "import", str(tmp_path / "old")]).exit_code == 0
+    changed = load()
+    changed["units"][0]["title"]["en"] = "Work safely (changed)"
+    (tmp_path / "new").mkdir()
+    write(tmp_path / "new", changed)
+    result = runner.invoke(args=["standards", "import", str(tmp_path / "new")])
+    assert result.exit_code == 1 and "frozen" in result.output

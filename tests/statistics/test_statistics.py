@@ -15,14 +15,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2
 import pytest
 from assessment_fixtures import all_satisfactory, critical_item
-from helpers import make_user
+from helpers import make_user, translated
 from standards_fixtures import import_shipped, standard_id
+from werkzeug.routing import IntegerConverter
 
 from skills_cert.roles import Role
 from skills_cert.statistics.suppression import Cell, Rate, Row, Table, protect
@@ -106,11 +108,12 @@ def build_dataset(app) -> Dataset:
         certificates.revoke(db.session, revoked, actor=actor, reason="issued_in_error", note="",
                             today=TODAY, expected_version=revoked.version)
         db.session.commit()  # verification events go in a transaction of their own
-        for number, channel in [(i, "qr") for i in range(6)] + [(0, "api"), (0, "api")]:
+        checks = [(i, "qr") for i in range(6)] + [(0, "api"), (0, "api")]
+        for client, (number, channel) in enumerate(checks):  # each by its own client: no repeat to merge
             verdict = verification.verify_token(
                 db.session, certificates.token_of(db.session.get(Certificate, certificate_ids[number])),
                 today=TODAY)
-            verification.log_verification(db.session, verdict, channel=channel, client="c")
+            verification.log_verification(db.session, verdict, channel=channel, client=f"client-{client}")
         db.session.commit()
         return Dataset(certificate_ids, revoked.id, unit)
 
@@ -222,15 +225,78 @@ def test_no_page_shows_a_suppressed_number(app, dataset, analyst):
 def test_table_csv_export(app, dataset, analyst):
     response = analyst.get("/stats/testing_by_sex.csv", query_string=PERIOD, headers=EN)
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["key", "Sex", "Candidates tested", "Assessed", "Competent", "Not yet competent",
-                       "Pass rate (%)"]
+    assert response.data.startswith(b"\xef\xbb\xbf")  # the byte-order mark: Excel reads UTF-8
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == ["key", "label", "candidates_tested", "assessed", "competent", "not_yet_competent",
+                       "pass_rate_percent"]
     assert rows[1:] == [["female", "Female", "10", "10", "suppressed", "suppressed", "suppressed"],
                         ["male", "Male", "9", "9", "suppressed", "suppressed", "suppressed"],
                         ["total", "Total", "19", "19", "13", "6", "68.4"]]
     assert analyst.get("/stats/nothing.csv").status_code == 404
+    assert analyst.get("/stats/nothing.xlsx").status_code == 404
     recognition = analyst.get("/stats/recognition.csv", query_string=PERIOD, headers=EN).get_data(as_text=True)
     assert "TH|MRS-LA-TH-CON|TH-CON-BRL-L1" in recognition and ",17,12,5,0,70.6,100" in recognition
+    lao = analyst.get("/stats/testing_by_sex.csv", query_string=PERIOD, headers={"Accept-Language": "lo"})
+    assert lao.data.decode("utf-8-sig").splitlines()[0] == ",".join(rows[0])  # the keys do not change
+
+
+def _page_figures(page: str, key: str) -> list[list[str]]:
+    """The figures of one table of the dashboard, as shown: a number, "×" or "—"."""
+    table = re.search(rf'<table class="stats-table" id="table-{key}">(.*?)</table>', page, re.DOTALL).group(1)
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r'<td class="num">(.*?)</td>', row, re.DOTALL)]
+        if cells:
+            rows.append([c[0] if c.startswith("×") else c for c in cells])
+    return rows
+
+
+def test_the_dashboard_as_a_workbook_in_lao(app, dataset, analyst, artifacts):
+    """Every table on its own sheet, headers in Lao, the same figures as the CSV file and the page,
+    suppressed cells marked × with the rule under the table."""
+    from openpyxl import load_workbook
+
+    from skills_cert.statistics.report import TABLE_KEYS
+
+    analyst.get("/lang/lo")
+    response = analyst.get("/stats/report.xlsx", query_string=PERIOD)
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    (artifacts / "statistics-lo.xlsx").write_bytes(response.data)
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.properties.language == "lo-LA" and len(book.sheetnames) == len(TABLE_KEYS)
+    page = analyst.get("/stats/", query_string=PERIOD).get_data(as_text=True)
+    assert translated(app, "lo", "Download every table (Excel)") in page
+    rule = translated(app, "lo", "Cells computed from 1 to 4 people are suppressed, and so are other cells "
+                                 "that would let them be worked out from the totals.")
+    suppressed = 0
+    for key, sheet in zip(TABLE_KEYS, book.worksheets, strict=True):
+        rows = list(csv.reader(io.StringIO(analyst.get(f"/stats/{key}.csv", query_string=PERIOD).data.decode("utf-8-sig"))))
+        values = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
+        heads, body = values[0], values[1:1 + len(rows) - 1]
+        assert sheet.freeze_panes == "A4" and sheet.cell(1, 1).value
+        for csv_row, xlsx_row in zip(rows[1:], body, strict=True):
+            label = xlsx_row[0]
+            assert (label.strftime("%Y-%m") if isinstance(label, dt.datetime) else label) == csv_row[1]
+            for figure, cell in zip(csv_row[2:], xlsx_row[1:], strict=True):
+                if figure == "suppressed":
+                    assert cell == "×"
+                    suppressed += 1
+                elif figure == "":
+                    assert cell == "—"
+                else:
+                    assert isinstance(cell, int | float) and cell == float(figure), (key, figure, cell)
+        shown = [[("×" if c == "×" else "—" if c == "—" else f"{c:g}") for c in r[1:]] for r in body]
+        assert shown == _page_figures(page, key), key
+        assert f"× {rule}" in [r[0] for r in values]
+        if key == "testing_by_sex":
+            assert heads[1] == translated(app, "lo", "Candidates tested")
+            alone = load_workbook(io.BytesIO(analyst.get(f"/stats/{key}.xlsx", query_string=PERIOD).data))
+            assert [[c.value for c in r] for r in alone.worksheets[0].iter_rows()] == \
+                [[c.value for c in r] for r in sheet.iter_rows()]  # the table alone, the same sheet
+            assert sheet.cell(4, 1).font.name == "Phetsarath OT" and sheet.cell(3, 2).font.bold
+        if key == "testing_by_month":
+            assert isinstance(body[0][0], dt.datetime) and sheet.cell(4, 1).number_format == "yyyy-mm"
+    assert suppressed >= 20
 
 
 @pytest.mark.parametrize("locale, word", [("lo", "ວຽງຈັນ"), ("th", "เวียงจันทน์"), ("en", "Vientiane Capital")])
@@ -273,13 +339,14 @@ def test_analyst_sees_the_dashboard_and_nothing_personal(app, dataset, analyst):
     checked = 0
     for rule in app.url_map.iter_rules():
         blueprint = rule.endpoint.split(".")[0]
-        if blueprint in allowed or rule.endpoint in ("static",) or blueprint in ("verify", "api"):
+        if (blueprint in allowed or rule.endpoint in ("static", "assessments.service_worker")  # public files
+                or blueprint in ("verify", "api")):
             continue
         if rule.endpoint.startswith("certificates.") and rule.endpoint in (
                 "certificates.lookup", "certificates.download_page", "certificates.download_pdf",
                 "certificates.holder_credential"):
             continue  # public, and need the holder's own secret
-        values = {name: 1 if type(rule._converters[name]).__name__ == "IntegerConverter" else "x"
+        values = {name: 1 if isinstance(rule._converters[name], IntegerConverter) else "x"
                   for name in rule.arguments}
         url = app.url_map.bind("localhost").build(rule.endpoint, values)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -306,6 +373,7 @@ def test_one_table_as_csv_runs_only_that_tables_queries(app, dataset, analyst):
     import sqlalchemy as sa
 
     from skills_cert.extensions import db
+    from skills_cert.statistics import downloads
     from skills_cert.statistics import report as statistics_report
 
     statements = []
@@ -321,7 +389,7 @@ def test_one_table_as_csv_runs_only_that_tables_queries(app, dataset, analyst):
         statements.clear()
         response = analyst.get(f"/stats/{key}.csv", query_string=PERIOD, headers=EN)
         assert response.status_code == 200
-        assert response.get_data(as_text=True) == statistics_report.table_csv(whole.table(key))
+        assert response.get_data(as_text=True) == downloads.table_csv(whole.table(key))
         alone[key] = len(statements)
     # Each request also loads the user and the filter choices; beyond that, the tables add up.
     overhead = min(alone.values()) - 1

@@ -4,6 +4,7 @@ from wtforms import EmailField, PasswordField, SelectChoice, SelectField, String
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from skills_cert.roles import ROLE_LABELS
+from skills_cert.web.forms import VisibleText
 
 
 class LoginForm(FlaskForm):
@@ -67,7 +68,8 @@ class UserCreateForm(FlaskForm):
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
     full_name = StringField(
-        _l("Full name"), validators=[DataRequired(message=_l("Enter the full name.")), Length(max=200)]
+        _l("Full name"),
+        validators=[DataRequired(message=_l("Enter the full name.")), Length(max=200), VisibleText(name=True)]
     )
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), Length(max=254)])
     role = SelectField(

@@ -34,7 +34,7 @@ def login():
         result = user_service.authenticate(db.session, form.username.data, form.password.data,
                                            policy=rules)
         locked = result.locked or (result.unknown_username
-                                   and lockout.unknown_name_failed(form.username.data, rules))
+                                   and lockout.unknown_name_failed(db.session, form.username.data, rules))
         db.session.commit()  # failures are counted even though the login is refused
         if result.user is not None and result.user.is_totp_enabled:
             return ask_for_code(result.user, request.args.get("next"))
@@ -50,7 +50,11 @@ def logout():
     logout_user()
     fresh_session()
     flash(_("You have been logged out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Whatever this browser kept for use without a connection (pages, recorded results: see
+    # assessment/views/offline.py) goes with the log-out. Cookies stay: the language is in one.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from flask import redirect, session, url_for
 from flask_login import login_user
 
 from skills_cert.accounts.models import User
-from skills_cert.web.access import safe_next
+from skills_cert.web.access import redirect_to_next, safe_next
 
 PENDING_KEY = "pending_2fa"
 
@@ -23,15 +23,17 @@ def fresh_session() -> None:
 
 
 def start_session(user: User, next_url: str | None):
-    """Log *user* in on a fresh session."""
+    """Log *user* in on a fresh session. The redirect is made first: whatever *next_url* holds,
+    no session is left behind by a failed answer."""
+    response = redirect_to_next(next_url)
     fresh_session()
     login_user(user)
-    return redirect(safe_next(next_url) or url_for("main.index"))
+    return response
 
 
 def ask_for_code(user: User, next_url: str | None):
     """The password was right: remember who is half logged in, on a fresh session, and ask."""
     fresh_session()
     session[PENDING_KEY] = {"user": user.id, "version": user.session_version,
-                            "at": int(time.time()), "next": next_url}
+                            "at": int(time.time()), "next": safe_next(next_url)}
     return redirect(url_for("auth.two_factor"))

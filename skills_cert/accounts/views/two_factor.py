@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -18,7 +18,7 @@ from skills_cert.columns import utcnow
 from skills_cert.errors import NotAllowed, ValidationFailed
 from skills_cert.extensions import db, limiter
 from skills_cert.roles import Role
-from skills_cert.web.access import public, roles_required
+from skills_cert.web.access import public, roles_required, safe_next
 from skills_cert.web.actions import act
 from skills_cert.web.blueprints import auth as bp
 
@@ -90,7 +90,7 @@ def two_factor_setup():
         done = act(lambda: totp.confirm_enrolment(db.session, user, form.code.data, key=_key()),
                    form=form, refusals=(ValidationFailed,),
                    success=_("Two-factor authentication is on. Log-in will ask for a code from now on."),
-                   to=url_for("auth.two_factor_setup"))
+                   to=safe_next(request.args.get("next")) or url_for("auth.two_factor_setup"))
         if done:
             return done
     secret = totp.enrolment_secret(db.session, user, key=_key())

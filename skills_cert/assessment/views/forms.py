@@ -18,12 +18,19 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from skills_cert.provinces import PROVINCES
-from skills_cert.web.forms import Text3Form
+from skills_cert.web.forms import Text3Form, VisibleText
 
 NATIONALITY_CHOICES = [
     SelectChoice("LA", _l("Lao national")), SelectChoice("TH", _l("Thai national")), SelectChoice("KH", _l("Cambodian")),
     SelectChoice("MM", _l("Myanmar")), SelectChoice("VN", _l("Vietnamese")), SelectChoice("CN", _l("Chinese")),
 ]
+
+
+def nationality_label(code: str) -> str:
+    """The nationality as a reader says it ("Lao national"), the code if it is not offered."""
+    return next((str(choice.label) for choice in NATIONALITY_CHOICES if choice.value == code), code)
+
+
 ID_TYPE_CHOICES = [SelectChoice("national_id", _l("National ID card")),
                    SelectChoice("passport", _l("Passport"))]
 
@@ -34,6 +41,8 @@ class CandidateForm(FlaskForm):
         render_kw={"lang": "lo", "autocomplete": "off"})
     name_latin = StringField(_l("Romanised name"), validators=[Length(max=120)],
                              render_kw={"autocomplete": "off"})
+    name_thai = StringField(_l("Name in Thai script"), validators=[Length(max=120)],
+                            render_kw={"lang": "th", "autocomplete": "off"})
     sex = RadioField(_l("Sex"), choices=[SelectChoice("female", _l("Female")),
                                          SelectChoice("male", _l("Male"))],
                      validators=[InputRequired(message=_l("Choose the sex."))])
@@ -51,11 +60,20 @@ class CandidateForm(FlaskForm):
         SelectChoice("regular", _l("Regular test")),
         SelectChoice("rpl", _l("Recognition of prior learning (RPL)"))],
         default="regular", validators=[InputRequired(message=_l("Choose the pathway."))])
-    rpl_work_history = TextAreaField(_l("Work history (RPL)"), validators=[Length(max=4000)],
+    rpl_work_history = TextAreaField(_l("Work history (RPL)"),
+                                     validators=[Length(max=4000), VisibleText(multiline=True)],
                                      render_kw={"rows": 3})
-    rpl_portfolio = TextAreaField(_l("Portfolio of evidence (RPL)"), validators=[Length(max=4000)],
+    rpl_portfolio = TextAreaField(_l("Portfolio of evidence (RPL)"),
+                                  validators=[Length(max=4000), VisibleText(multiline=True)],
                                   render_kw={"rows": 3})
     confirm_similar = BooleanField(_l("This is a different person; register anyway"))
+
+
+class CandidateThaiNameForm(FlaskForm):
+    """Add or correct a registered candidate's name in Thai script."""
+
+    name_thai = StringField(_l("Name in Thai script"), validators=[Length(max=120)],
+                            render_kw={"lang": "th", "autocomplete": "off"})
 
 
 class CandidateSearchForm(FlaskForm):
@@ -75,6 +93,13 @@ class SessionForm(FlaskForm):
 
 class EnrolForm(FlaskForm):
     candidate = IntegerField(_l("Candidate"), validators=[InputRequired()])
+
+
+class SessionEnrolForm(FlaskForm):
+    """Enrol from the candidate's page: the choices are the sessions the user may enrol into."""
+
+    session = SelectField(_l("Test session"), coerce=int,
+                          validators=[InputRequired(message=_l("Choose a test session."))])
 
 
 class ImportForm(FlaskForm):

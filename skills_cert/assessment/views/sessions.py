@@ -13,7 +13,13 @@ from skills_cert.assessment import bulk_import
 from skills_cert.assessment import centres as centre_service
 from skills_cert.assessment import sessions as service
 from skills_cert.assessment.candidates import search_select as candidate_search
-from skills_cert.assessment.models import Assessment, Candidate, TestingCentre, TestSession
+from skills_cert.assessment.models import (
+    Accreditation,
+    Assessment,
+    Candidate,
+    TestingCentre,
+    TestSession,
+)
 from skills_cert.assessment.views.forms import EnrolForm, ImportForm, SessionForm
 from skills_cert.errors import NotAllowed, ValidationFailed
 from skills_cert.extensions import db
@@ -55,10 +61,11 @@ def new_session():
                            for c in centre_service.active_centres(db.session)]
     endorsed = db.session.scalars(sa.select(Standard).where(Standard.status == StandardStatus.ENDORSED)
                                   .order_by(Standard.country, Standard.code))
-    form.standard.choices = [SelectChoice(s.id, f"{s.code} v{s.version} · {localized(s.title, loc)}") for s in endorsed]
-    assessors = db.session.scalars(sa.select(User).where(User.role == Role.ASSESSOR, User.is_active.is_(True))
-                                   .order_by(User.full_name))
-    form.assessors.choices = [SelectChoice(a.id, f"{a.full_name} ({a.username})") for a in assessors]
+    form.standard.choices = [SelectChoice(s.id, f"{s.code} v{s.version} · {localized(s.title, loc)}",
+                                          render_kw={"data-code": s.code}) for s in endorsed]
+    accredited = _accredited_assessors(dt.date.today())
+    form.assessors.choices = [SelectChoice(user.id, f"{user.full_name} ({user.username})")
+                              for user in accredited]
     if not form.centre.choices:
         flash(_("Create a testing centre first."), "error")
         return redirect(url_for("admin.centres"))
@@ -72,7 +79,20 @@ def new_session():
                    to=lambda test_session: url_for("assessments.session", session_id=test_session.id))
         if done:
             return done
-    return render_template("assessments/session_new.html", form=form)
+    return render_template("assessments/session_new.html", form=form, accredited=accredited)
+
+
+def _accredited_assessors(today: dt.date) -> dict[User, list[Accreditation]]:
+    """Active assessors with an accreditation still valid today, and those accreditations: only
+    they can be assigned, each to a session of a standard they are accredited for."""
+    rows = db.session.execute(
+        sa.select(User, Accreditation).join(Accreditation, Accreditation.user_id == User.id)
+        .where(User.role == Role.ASSESSOR, User.is_active.is_(True), Accreditation.expires_on >= today)
+        .order_by(User.full_name, User.id, Accreditation.standard_code))
+    accredited: dict[User, list[Accreditation]] = {}
+    for user, accreditation in rows:
+        accredited.setdefault(user, []).append(accreditation)
+    return accredited
 
 
 @bp.route("/sessions/<int:session_id>")

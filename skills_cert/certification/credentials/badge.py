@@ -2,7 +2,10 @@
 2.0), built from plain facts: no Flask, no database.
 
 What goes in, and what stays out:
-- the holder's name in Lao script and romanised, as `IdentityObject`s of type `name`;
+- the holder's name in Lao script and romanised, and in Thai script when the certificate has one,
+  as `IdentityObject`s of type `name`, in that order (Lao, romanised, Thai). OB 3.0 has no
+  language tag on an IdentityObject and 1EdTech's schema allows no language map, so the script
+  says which is which. A name registered in Thai script (a Thai national) is listed once;
 - every text in Lao, Thai and English. 1EdTech's JSON Schema for OB 3.0 allows only a string for
   `name`, `description` and `narrative` (no language value objects), and wallets show that string
   as it is, so each text is one string: Lao, Thai and English joined by " / ";
@@ -85,6 +88,7 @@ class CredentialFacts:
     valid_until: datetime.date
     status_list_url: str
     status_index: int
+    name_thai: str | None = None  # the name in Thai script, when the certificate has one
 
 
 def identity_hash(id_number: str, salt: str) -> str:
@@ -92,9 +96,23 @@ def identity_hash(id_number: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((id_number + salt).encode("utf-8")).hexdigest()
 
 
-def check_identity(credential: dict, id_number: str, salt: str) -> bool:
-    """Does this ID number, with the holder's ID check code, match the credential's hash?"""
-    wanted = identity_hash(id_number, salt)
+# Lao (U+0ED0..) and Thai (U+0E50..) digits typed on a Lao or Thai keyboard count as 0-9.
+_DIGITS = {0x0ED0 + i: str(i) for i in range(10)} | {0x0E50 + i: str(i) for i in range(10)}
+
+
+def normalise_id_number(text: str) -> str:
+    """An ID number as the registry keeps it: no spaces or hyphens, upper case, digits 0-9."""
+    return "".join(text.split()).replace("-", "").translate(_DIGITS).upper()
+
+
+def salt_from_code(code: str) -> str:
+    """The salt in an ID check code as the holder shows it (upper case, in groups of four)."""
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def check_identity(credential: dict, id_number: str, check_code: str) -> bool:
+    """Does this ID card number, with the holder's ID check code, match the credential's hash?"""
+    wanted = identity_hash(normalise_id_number(id_number), salt_from_code(check_code))
     subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
     entries = subject.get("identifier") if isinstance(subject, dict) else None
     return isinstance(entries, list) and any(
@@ -157,6 +175,9 @@ def credential_document(facts: CredentialFacts) -> dict:
                  "identityHash": facts.name_lao},
                 {"type": "IdentityObject", "identityType": "name", "hashed": False,
                  "identityHash": facts.name_latin},
+                *([{"type": "IdentityObject", "identityType": "name", "hashed": False,
+                    "identityHash": facts.name_thai}]
+                  if facts.name_thai and facts.name_thai != facts.name_lao else []),
                 {"type": "IdentityObject", "identityType": ID_TYPES[facts.id_type], "hashed": True,
                  "identityHash": facts.identity_hash},
             ],

@@ -38,6 +38,17 @@ still cannot be shown false facts.
 `check_token` answers only "are these exactly the facts the issuer signed, with a key that was
 valid on the issue date?". Expiry, revocation and supersession are the registry's business.
 
+The holder's name in Thai script (`certificates.name_thai`) is not in the token, and format 1
+did not change for it. `nl` is the name as in the holder's identity document (Lao script, or
+Thai script for a Thai national registered so), `nr` the romanised name: the identity facts.
+The Thai spelling of a Lao name is derived from `nl`, as the standard's Thai title is derived
+from `s`; the verification page shows it from the registry row of the certificate that the
+genuine token names. A format 2 carrying it would make every new certificate unreadable to
+verifiers that implement format 1, and lengthen a realistic URL by 57 characters for a two-word
+name (314 to 371: QR version 13 to 15) and by 126 for a 43-character one (424 to 550). The
+PDF's seal and the Open Badges credential's proof do cover it. Signing it later takes a new
+`v`, with format 1 still accepted.
+
 Private keys live in files (`write_private_key` / `load_private_key`), one PKCS#8 PEM per key
 under `<directory>/<authority>/<key_id>.pem`, mode 0600.
 """
@@ -74,18 +85,23 @@ from skills_cert.certification.signing.tokens import (
     SIGNATURE_CONTEXT,
     SIGNATURE_LENGTH,
     TokenCheck,
+    check_signed,
     check_token,
+    digest_of,
     make_token,
     parse_token,
+    read_token,
     sign,
+    token_digest,
     verify_signature,
 )
 
 __all__ = [
     "KEYSET_FORMAT", "KEY_STATUSES", "KINDS", "MAX_PAYLOAD_BYTES", "MAX_TOKEN_LENGTH",
     "PAYLOAD_VERSION", "SIGNATURE_CONTEXT", "SIGNATURE_LENGTH", "ZDICT", "KeyFileError",
-    "PublishedKey", "SignedFacts", "TokenCheck", "TokenError", "check_token", "decode_payload",
-    "encode_payload", "facts_as_dict", "generate_private_key", "key_id_for", "keyset_from_json",
-    "keyset_to_json", "load_private_key", "make_token", "parse_token", "private_key_ids", "sign",
-    "validate_facts", "verify_signature", "write_private_key",
+    "PublishedKey", "SignedFacts", "TokenCheck", "TokenError", "check_signed", "check_token",
+    "decode_payload", "digest_of", "encode_payload", "facts_as_dict", "generate_private_key", "key_id_for",
+    "keyset_from_json", "keyset_to_json", "load_private_key", "make_token", "parse_token",
+    "private_key_ids", "read_token", "sign", "token_digest", "validate_facts", "verify_signature",
+    "write_private_key",
 ]

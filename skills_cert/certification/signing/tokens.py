@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -71,6 +72,34 @@ def make_token(payload: bytes, signature: bytes) -> str:
 
 def parse_token(token: str) -> tuple[bytes, bytes]:
     """(payload, signature) of a token; TokenError for anything but a canonical token."""
+    compressed, signature = _unpack(token)
+    return inflate(compressed), signature
+
+
+def read_token(token: str) -> tuple[bytes, bytes]:
+    """(payload, signature) of a token with every check of `parse_token` but one: the compressed
+    payload is not deflated again to see that it is canonical. For a caller that knows it by
+    other means (the registry keeps the `token_digest` of every token it issued); otherwise the
+    answer must come from `parse_token` or `check_token`."""
+    compressed, signature = _unpack(token)
+    return inflate(compressed, canonical=False), signature
+
+
+def token_digest(token: str) -> bytes:
+    """SHA-256 of a token's text. A token whose digest is the one the registry kept when it issued
+    the certificate is that very token, so it is canonical (`make_token` makes only canonical ones)."""
+    return hashlib.sha256(token.encode("ascii")).digest()
+
+
+def digest_of(payload: bytes, signature: bytes) -> bytes:
+    """`token_digest(make_token(payload, signature))` with one deflate instead of two (make_token
+    deflates again to check its token parses back): for making many at once, as the demo seeder
+    does, from payloads `encode_payload` made."""
+    return token_digest(b64url(deflate(bytes(payload)) + bytes(signature)))
+
+
+def _unpack(token: str) -> tuple[bytes, bytes]:
+    """(compressed payload, signature) of a token in canonical base64url; TokenError otherwise."""
     if not isinstance(token, str) or not token:
         raise TokenError("empty token")
     if len(token) > MAX_TOKEN_LENGTH:
@@ -87,7 +116,7 @@ def parse_token(token: str) -> tuple[bytes, bytes]:
         raise TokenError("token is not canonical base64url")
     if len(raw) <= SIGNATURE_LENGTH:
         raise TokenError("token is too short")
-    return inflate(raw[:-SIGNATURE_LENGTH]), raw[-SIGNATURE_LENGTH:]
+    return raw[:-SIGNATURE_LENGTH], raw[-SIGNATURE_LENGTH:]
 
 
 def check_token(token: str, keys: Mapping[str, PublishedKey]) -> TokenCheck:
@@ -100,6 +129,11 @@ def check_token(token: str, keys: Mapping[str, PublishedKey]) -> TokenCheck:
         facts = decode_payload(payload)
     except TokenError as exc:
         return TokenCheck("malformed", None, None, str(exc))
+    return check_signed(payload, signature, facts, keys)
+
+
+def check_signed(payload: bytes, signature: bytes, facts: SignedFacts, keys: Mapping[str, PublishedKey]) -> TokenCheck:
+    """`check_token` once the token is parsed: *facts* decoded from *payload*, signed by *signature*."""
     key = keys.get(facts.key_id)
     if key is None:
         return TokenCheck("unknown_key", None, None, f"key {facts.key_id} is not published")

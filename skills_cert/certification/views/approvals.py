@@ -7,7 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from skills_cert.assessment import recording as service
 from skills_cert.assessment.access import VIEWERS, load_assessment
-from skills_cert.audit import log as audit
+from skills_cert.assessment.trail import readable_trail
 from skills_cert.certification import issuing as certificates
 from skills_cert.certification.keys import key_settings
 from skills_cert.certification.views.forms import DecisionForm
@@ -15,6 +15,7 @@ from skills_cert.errors import InvalidState, NotAllowed, ValidationFailed
 from skills_cert.extensions import db
 from skills_cert.roles import Role
 from skills_cert.web.access import roles_required
+from skills_cert.web.actions import flash_with_link
 from skills_cert.web.blueprints import assessments as bp
 
 
@@ -42,7 +43,7 @@ def _render_view(assessment, form, status=200):
         "assessments/view.html", assessment=assessment, decision=decision, stored_reasons=stored,
         form=form, can_decide=can_decide, items=service.checklist_items(db.session, assessment.session.standard),
         results={r.item_id: r for r in assessment.results},
-        trail=audit.trail_for(db.session, "assessment", assessment.id)), status
+        trail=readable_trail(db.session, assessment.id)), status
 
 
 def _decide(assessment_id: int, action):
@@ -74,8 +75,9 @@ def approve(assessment_id: int):
     if failed:
         return failed
     if issued and issued[0] is not None:
-        flash(_("The assessment was approved and %(kind)s %(number)s was issued.",
-                kind=issued[0].kind.label.lower(), number=issued[0].number), "success")
+        flash_with_link(_("The assessment was approved and %(kind)s %(number)s was issued.",
+                          kind=issued[0].kind.label.lower(), number=issued[0].number),
+                        url_for("certificates.detail", certificate_id=issued[0].id), _("Open it"))
     else:
         flash(_("The assessment was approved."), "success")
     return redirect(url_for("assessments.approvals"))

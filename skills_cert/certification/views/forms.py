@@ -12,7 +12,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from skills_cert.certification.models import REVOCATION_REASONS
+from skills_cert.certification.models import AUTOMATIC_REVOCATION_REASONS, REVOCATION_REASONS
+from skills_cert.web.forms import VisibleText
 
 
 class LookupForm(FlaskForm):
@@ -32,8 +33,10 @@ class CertificateSearchForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    reason = SelectField(_l("Reason"), choices=[SelectChoice(k, v) for k, v in REVOCATION_REASONS.items()])
-    note = TextAreaField(_l("Note (optional)"), validators=[Length(max=500)], render_kw={"rows": 2})
+    reason = SelectField(_l("Reason"), choices=[
+        SelectChoice(k, v) for k, v in REVOCATION_REASONS.items() if k not in AUTOMATIC_REVOCATION_REASONS])
+    note = TextAreaField(_l("Note (optional)"), validators=[Length(max=500), VisibleText(multiline=True)],
+                         render_kw={"rows": 2})
     confirm = StringField(_l("Type the certificate number to confirm"), validators=[
         DataRequired(message=_l("Type the certificate number to confirm."))])
 
@@ -43,11 +46,13 @@ class ReissueForm(FlaskForm):
     name_lao = StringField(_l("Name in Lao script"), validators=[DataRequired(), Length(max=120)],
                            render_kw={"lang": "lo"})
     name_latin = StringField(_l("Romanised name"), validators=[DataRequired(), Length(max=120)])
+    name_thai = StringField(_l("Name in Thai script"), validators=[Length(max=120)],
+                            render_kw={"lang": "th"})
 
 
 class DecisionForm(FlaskForm):
     """Approve or return; carries the version the officer looked at."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    reason = TextAreaField(_l("What must be corrected"), validators=[Length(max=1000)],
+    reason = TextAreaField(_l("What must be corrected"), validators=[Length(max=1000), VisibleText(multiline=True)],
                            render_kw={"rows": 3})

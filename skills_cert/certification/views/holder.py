@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 
 from skills_cert.certification import badges
 from skills_cert.certification import documents as documents
-from skills_cert.certification.issuing import find_by_number_and_birth, verify_url
+from skills_cert.certification import limits
+from skills_cert.certification.issuing import verify_url
 from skills_cert.certification.limits import lookup_limit
 from skills_cert.certification.models import Certificate, IssuedCredential
 from skills_cert.certification.signing.keyfiles import KeyFileError
@@ -33,9 +34,13 @@ from skills_cert.web.error_pages import render_error
 def lookup():
     form = LookupForm()
     if form.validate_on_submit():
-        certificate = find_by_number_and_birth(db.session, form.number.data, form.date_of_birth.data)
-        if certificate is not None:
-            return redirect(url_for("certificates.download_page", token=certificate.download_token))
+        found = limits.find(db.session, form.number.data, form.date_of_birth.data)
+        db.session.commit()  # failures are counted even though the lookup is refused
+        if found.certificate is not None:
+            return redirect(url_for("certificates.download_page", token=found.certificate.download_token))
+        if found.paused_until is not None:
+            form.form_errors.append(limits.paused_message(found.paused_until))
+            return render_template("certificates/lookup.html", form=form), 429, limits.retry_after(found.paused_until)
         # The same answer for an unknown number and for a wrong date of birth.
         form.form_errors.append(_("No certificate matches this number and date of birth. Check both "
                                   "and try again, or ask the office that tested you."))

@@ -15,18 +15,31 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from skills_cert.assessment.candidate_checks import suggest_thai
 from skills_cert.assessment.models import Assessment, TestSession
-from skills_cert.certification import badges
+from skills_cert.certification import badges, verification
 from skills_cert.certification import documents as documents
 from skills_cert.certification import issuing as service
-from skills_cert.certification import verification
 from skills_cert.certification.keys import key_settings
-from skills_cert.certification.models import REVOCATION_REASONS, Certificate, CertificateStatus
+from skills_cert.certification.models import (
+    REVOCATION_REASONS,
+    Certificate,
+    CertificateStatus,
+)
 from skills_cert.certification.signing.keyfiles import KeyFileError
-from skills_cert.certification.views.forms import CertificateSearchForm, ReissueForm, RevokeForm
-from skills_cert.certification.views.holder import issued_credential, pdf_response, seal_unavailable
+from skills_cert.certification.views.forms import (
+    CertificateSearchForm,
+    ReissueForm,
+    RevokeForm,
+)
+from skills_cert.certification.views.holder import (
+    issued_credential,
+    pdf_response,
+    seal_unavailable,
+)
 from skills_cert.columns import utcnow
 from skills_cert.extensions import db
 from skills_cert.roles import Role
@@ -35,6 +48,12 @@ from skills_cert.web.actions import act
 from skills_cert.web.blueprints import certificates as bp
 
 OFFICE = (Role.CERTIFYING_OFFICER, Role.ADMINISTRATOR)
+# The verification log in words: how the certificate was checked, and what the check answered.
+CHECK_CHANNELS = {"qr": _l("QR code or link"), "manual": _l("number and date of birth"), "api": _l("API")}
+CHECK_VERDICTS = {"genuine": _l("genuine"), "revoked": _l("revoked"), "expired": _l("expired"),
+                  "superseded": _l("superseded"), "altered": _l("altered: refused"),
+                  "unknown": _l("unknown number"), "unknown_key": _l("unknown signing key: refused"),
+                  "compromised_key": _l("compromised signing key"), "malformed": _l("damaged link: refused")}
 ZIP_BATCH = 50  # certificates loaded at a time for a session's ZIP
 
 
@@ -67,11 +86,18 @@ def _load(certificate_id: int) -> Certificate:
     return db.get_or_404(Certificate, certificate_id)
 
 
+def _thai_name(certificate: Certificate) -> str:
+    """The reissue form's name in Thai script: the certificate's, else the candidate's, else the
+    spelling proposed from the Lao name (shown to the officer, who corrects or clears it)."""
+    return certificate.name_thai or certificate.candidate.name_thai or suggest_thai(certificate.name_lao)
+
+
 def _render_detail(certificate: Certificate, revoke_form=None, reissue_form=None, status=200):
     revoke_form = revoke_form or RevokeForm(data={"version": certificate.version})
     reissue_form = reissue_form or ReissueForm(data={"version": certificate.version,
                                                      "name_lao": certificate.name_lao,
-                                                     "name_latin": certificate.name_latin})
+                                                     "name_latin": certificate.name_latin,
+                                                     "name_thai": _thai_name(certificate)})
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     credential = issued_credential(certificate) if certificate.state(dt.date.today()) == "valid" else None
     return render_template(
@@ -80,6 +106,7 @@ def _render_detail(certificate: Certificate, revoke_form=None, reissue_form=None
         revoke_form=revoke_form, reissue_form=reissue_form,
         verify_link=service.verify_url(certificate, base),
         checks=verification.summary(db.session, certificate, now=utcnow()),
+        check_channels=CHECK_CHANNELS, check_verdicts=CHECK_VERDICTS,
         check_code=badges.check_code(credential) if credential else None,
         download_link=base + url_for("certificates.download_page", token=certificate.download_token)), status
 
@@ -125,7 +152,8 @@ def reissue(certificate_id: int):
         old = certificate.number
         done = act(lambda: service.reissue(
             db.session, certificate, actor=current_user, name_lao=form.name_lao.data,
-            name_latin=form.name_latin.data, today=dt.date.today(), expected_version=form.version.data,
+            name_latin=form.name_latin.data, name_thai=form.name_thai.data, today=dt.date.today(),
+            expected_version=form.version.data,
             **key_settings(current_app.config)), form=form, flash_too=True,
             success=lambda new: _("Certificate %(new)s replaces %(old)s.", new=new.number, old=old),
             to=lambda new: url_for("certificates.detail", certificate_id=new.id))

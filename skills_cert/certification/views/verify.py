@@ -1,18 +1,18 @@
 import datetime as dt
 from pathlib import Path
 
-from flask import Response, abort, current_app, jsonify, render_template, request
+from flask import Response, abort, current_app, jsonify, render_template
 from flask_babel import gettext as _
 
-from skills_cert.certification import seals, signing
-from skills_cert.certification.issuing import find_by_number_and_birth, token_of
+from skills_cert.certification import limits, seals, signing
+from skills_cert.certification.issuing import token_of
 from skills_cert.certification.keys import published_keys
-from skills_cert.certification.limits import lookup_limit
+from skills_cert.certification.limits import lookup_limit, verify_limit
 from skills_cert.certification.models import REVOCATION_REASONS
 from skills_cert.certification.signing.payload import CODE
 from skills_cert.certification.verification import client_hash, log_verification, verify_token
 from skills_cert.certification.views.forms import LookupForm
-from skills_cert.extensions import db, limiter
+from skills_cert.extensions import client_key, db, limiter
 from skills_cert.recognition import derived as recognition
 from skills_cert.web.access import public
 from skills_cert.web.blueprints import verify as bp
@@ -21,15 +21,14 @@ MAX_TOKEN = 2000
 
 
 def _client() -> str:
-    return client_hash(request.remote_addr or "-", current_app.config["SECRET_KEY"], dt.date.today())
+    return client_hash(client_key(), current_app.config["SECRET_KEY"], dt.date.today())
 
 
 def _verdict_page(token: str, channel: str):
     today = dt.date.today()
     verdict = verify_token(db.session, token[:MAX_TOKEN + 1], today=today)
     found = recognition.for_certificate(db.session, verdict.certificate, today) if verdict.is_valid else []
-    # Rendered before the event is committed: a commit expires the loaded rows, which the page
-    # would otherwise load again one by one.
+    # The certificate is plain data (`public_record`), read in plain SQL like the event written below.
     root = seals.published_root(Path(current_app.config["SIGNING_KEY_DIR"]), verdict.facts.authority) \
         if verdict.facts else None
     page = render_template("verify/verdict.html", verdict=verdict, today=today, recognitions=found,
@@ -41,6 +40,7 @@ def _verdict_page(token: str, channel: str):
 
 @bp.route("/v/<path:token>")
 @public
+@limiter.limit(verify_limit)
 def certificate(token: str):
     return _verdict_page(token, "qr")
 
@@ -52,9 +52,13 @@ def manual():
     """For a certificate whose QR code cannot be read: its number and the holder's date of birth."""
     form = LookupForm()
     if form.validate_on_submit():
-        found = find_by_number_and_birth(db.session, form.number.data, form.date_of_birth.data)
-        if found is not None:
-            return _verdict_page(token_of(found), "manual")
+        found = limits.find(db.session, form.number.data, form.date_of_birth.data)
+        db.session.commit()  # failures are counted even though the lookup is refused
+        if found.certificate is not None:
+            return _verdict_page(token_of(found.certificate), "manual")
+        if found.paused_until is not None:
+            form.form_errors.append(limits.paused_message(found.paused_until))
+            return render_template("verify/manual.html", form=form), 429, limits.retry_after(found.paused_until)
         form.form_errors.append(_("No certificate matches this number and date of birth. Check both "
                                   "and try again."))
     return render_template("verify/manual.html", form=form)

@@ -1,4 +1,4 @@
-"""python -m skills_cert.devtools.bench [--quick] [--output bench/results.json]"""
+"""python -m skills_cert.devtools.bench [--quick] [--postgres] [--output bench/results.json]"""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ import sys
 import time
 from pathlib import Path
 
-from skills_cert.devtools.bench import batch, bulk_import, credentials, dashboard, page_weight, pdf, verify_throughput
+from skills_cert.devtools.bench import (
+    batch,
+    bulk_import,
+    credentials,
+    dashboard,
+    page_weight,
+    pdf,
+    session_approval,
+    verify_throughput,
+)
 
 
 def _attempt(name: str, func, *args, **kwargs) -> list[dict]:
@@ -26,21 +35,26 @@ QUICK_VERIFY = {"sizes": (200, 2_000), "seconds": 2.0, "rounds": 1}
 FULL_VERIFY = {"sizes": (10_000, 1_000_000), "seconds": 6.0, "rounds": 3}
 
 
-def run(quick: bool) -> dict:
+def run(quick: bool, postgres: bool = False) -> dict:
     started = time.time()
-    results = {"mode": "quick" if quick else "full", "python": platform.python_version(),
+    results = {"mode": ("quick" if quick else "full") + (" + PostgreSQL" if postgres else ""), "python": platform.python_version(),
                "machine": platform.machine(), "benchmarks": []}
     results["benchmarks"] += _attempt("certificate PDF rendering (one core)", pdf.run,
                                       count=20 if quick else 200)
     results["benchmarks"] += _attempt("certificate PDF sealing (one core)", pdf.run_sealed,
                                       count=20 if quick else 200)
 
-    def statistics(folder, count):  # on the largest registry, before it is deleted
-        return _attempt("statistics dashboard", dashboard.run, folder, count, repeats=3)
+    def statistics(folder, count, database):  # on the largest registry, before it is deleted
+        return _attempt("statistics dashboard", dashboard.run, folder, count, repeats=3, database=database)
 
     results["benchmarks"] += _attempt("verification throughput (gunicorn)", verify_throughput.run,
                                       **(QUICK_VERIFY if quick else FULL_VERIFY), then=statistics)
+    if postgres:
+        results["benchmarks"] += _attempt("verification throughput (gunicorn), PostgreSQL", verify_throughput.run,
+                                          **(QUICK_VERIFY if quick else FULL_VERIFY), then=statistics,
+                                          postgres=True)
     results["benchmarks"] += _attempt("batch issuance", batch.run, count=50 if quick else 500)
+    results["benchmarks"] += _attempt("whole-session approval", session_approval.run, count=50 if quick else 500)
     results["benchmarks"] += _attempt("Open Badges credentials", credentials.run, count=50 if quick else 500)
     results["benchmarks"] += _attempt("bulk import", bulk_import.run,
                                       sizes=(2_000,) if quick else (10_000, 100_000))
@@ -75,9 +89,11 @@ def print_table(results: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m skills_cert.devtools.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
+    parser.add_argument("--postgres", action="store_true",
+                        help="also seed a throwaway PostgreSQL server and run the verification and dashboard rows there")
     parser.add_argument("--output", type=Path, default=Path("bench/results.json"))
     args = parser.parse_args(argv)
-    results = run(args.quick)
+    results = run(args.quick, args.postgres)
     print_table(results)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

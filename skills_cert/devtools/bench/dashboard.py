@@ -1,9 +1,9 @@
 """The statistics dashboard's response time on a seeded registry, against one `COUNT(*)`.
 
-The registry is one that `verify_throughput.build_registry` made (`flask db upgrade`, then
-`flask demo seed --certificates N`): the benchmarks share it, since seeding a million takes
-minutes. The measurement runs in a subprocess with that registry's environment
-(`verify_throughput._env`), so the caller's Flask extensions and environment are never touched.
+The registry is one that `registries.build_registry` made (`flask db upgrade`, then
+`flask demo seed --certificates N`), in SQLite or on PostgreSQL: the benchmarks share it, since
+seeding a million takes minutes. The measurement runs in a subprocess with that registry's
+environment (`registries.env`), so the caller's Flask extensions and environment are never touched.
 
 There, an app made by `create_app` serves the dashboard through Flask's test client to an analyst
 who logged in through the login form (the user `bench-analyst`, made in the registry the first
@@ -51,9 +51,11 @@ HEADERS = {"Accept-Language": "en"}
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
-def run(folder: Path, count: int, repeats: int = 5) -> list[dict]:
-    """Benchmark rows for the registry of *count* certificates in *folder*."""
-    found = measure(folder, repeats)
+def run(folder: Path, count: int, repeats: int = 5, database: str | None = None) -> list[dict]:
+    """Benchmark rows for the registry of *count* certificates in *folder* (its database at the
+    SQLAlchemy URL *database*, by default the folder's SQLite file)."""
+    found = measure(folder, repeats, database)
+    where = ", PostgreSQL" if database and database.startswith("postgresql") else ""
     floor = found["count_ms"]
     rows = []
     for key, label in (("all", "all years"), ("year", "this year (as it opens)"),
@@ -63,8 +65,8 @@ def run(folder: Path, count: int, repeats: int = 5) -> list[dict]:
         ratio = round(page["ms"] / max(floor, 1e-4), 1)
         goal = key == "all"
         rows.append({
-            "name": f"statistics dashboard, {label}, {count:,} certificates" if key in ("all", "year", "narrow")
-            else f"statistics {label}, {count:,} certificates",
+            "name": f"statistics dashboard, {label}, {count:,} certificates{where}" if key in ("all", "year", "narrow")
+            else f"statistics {label}, {count:,} certificates{where}",
             "figure": _ms(page["ms"]), "floor": _ms(floor), "ratio": ratio,
             "goal": f"ratio <= {GOAL_RATIO}" if goal else "-",
             "meets_goal": ratio <= GOAL_RATIO if goal else True,
@@ -73,7 +75,7 @@ def run(folder: Path, count: int, repeats: int = 5) -> list[dict]:
                        f"({found['certificates']:,} rows), median of {repeats}"),
             "dashboard": page, "count_ms": floor})
     refresh = found["refresh"]
-    rows.append({"name": f"statistics snapshot rebuild, {count:,} certificates", "figure": _ms(refresh["ms"]),
+    rows.append({"name": f"statistics snapshot rebuild, {count:,} certificates{where}", "figure": _ms(refresh["ms"]),
                  "floor": _ms(floor), "ratio": round(refresh["ms"] / max(floor, 1e-4), 1), "goal": "-",
                  "meets_goal": True,
                  "detail": f"{refresh['cells']:,} cells; `flask statistics refresh`, once, before the pages"})
@@ -84,12 +86,12 @@ def _ms(value: float) -> str:
     return f"{value:.1f} ms" if value >= 1 else f"{value:.3f} ms"
 
 
-def measure(folder: Path, repeats: int = 5) -> dict:
+def measure(folder: Path, repeats: int = 5, database: str | None = None) -> dict:
     """The figures, measured in a subprocess on the registry in *folder*."""
-    from skills_cert.devtools.bench.verify_throughput import _env
+    from skills_cert.devtools.bench.registries import env
 
     done = subprocess.run([sys.executable, "-m", "skills_cert.devtools.bench.dashboard", str(folder), str(repeats)],
-                          env=_env(folder), capture_output=True, text=True, check=False)
+                          env=env(folder, database), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the dashboard benchmark failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

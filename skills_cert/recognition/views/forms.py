@@ -16,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from skills_cert.i18n import LANGUAGE_TITLES
 from skills_cert.recognition.models import RELATION_LABELS, Relation
+from skills_cert.web.forms import VisibleText
 from skills_cert.web.forms import strip_filter as _strip
 from skills_cert.web.forms import text3
 
@@ -37,7 +38,7 @@ class AgreementForm(FlaskForm):
     sector = SelectField(_l("Sector"), validators=[InputRequired()])
     title = text3(_l("Title"))
     reference = StringField(_l("Reference"), filters=[_strip], validators=[
-        DataRequired(message=_l("Enter the agreement's reference.")), Length(max=200)])
+        DataRequired(message=_l("Enter the agreement's reference.")), Length(max=200), VisibleText()])
     signed_on = DateField(_l("Signed on"), validators=[Optional()])
     effective_from = DateField(_l("In force from"), validators=[
         InputRequired(message=_l("Enter the date from which the agreement applies (YYYY-MM-DD)."))])
@@ -48,7 +49,7 @@ class StatusForm(FlaskForm):
     status = SelectField(_l("New status"), validators=[InputRequired()])
     effective_on = DateField(_l("With effect from"), validators=[
         InputRequired(message=_l("Enter the date the change takes effect (YYYY-MM-DD)."))])
-    reason = StringField(_l("Reason"), filters=[_strip], validators=[Length(max=500)])
+    reason = StringField(_l("Reason"), filters=[_strip], validators=[Length(max=500), VisibleText()])
 
 
 class MappingAddForm(FlaskForm):
@@ -58,7 +59,8 @@ class MappingAddForm(FlaskForm):
 
 def _optional_text(locale: str) -> TextAreaField:
     return TextAreaField(LANGUAGE_TITLES[locale], filters=[_strip],
-                         validators=[Optional(), Length(max=2000, message=_l("Use at most %(max)d characters."))],
+                         validators=[Optional(), Length(max=2000, message=_l("Use at most %(max)d characters.")),
+                                     VisibleText(multiline=True)],
                          render_kw={"lang": locale, "rows": 2})
 
 
@@ -83,5 +85,6 @@ class UnitMappingForm(FlaskForm):
     justification = text3(_l("Justification: what was compared and why the outcome is the same or differs"))
     gap = FormField(OptionalText3Form, label=_l("Gap (for a partial mapping)"))
     compared = TextAreaField(_l("Elements and criteria compared"), filters=[_strip],
-                             validators=[Optional(), Length(max=2000), REF_RE], render_kw={"rows": 2})
-    compared_by = StringField(_l("Compared by"), filters=[_strip], validators=[Length(max=300)])
+                             validators=[Optional(), Length(max=2000), VisibleText(multiline=True), REF_RE],
+                             render_kw={"rows": 2})
+    compared_by = StringField(_l("Compared by"), filters=[_strip], validators=[Length(max=300), VisibleText()])

@@ -12,11 +12,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from skills_cert import exports, workbooks
 from skills_cert.extensions import db
 from skills_cert.i18n import localized
 from skills_cert.recognition import agreements as service
 from skills_cert.recognition import mapping_report as benchmarking
-from skills_cert.recognition import mappings, similarity
+from skills_cert.recognition import mappings, report_tables, similarity
 from skills_cert.recognition.agreement_files import document_of
 from skills_cert.recognition.models import (
     AGREEMENT_STATUS_LABELS,
@@ -300,12 +301,35 @@ def delete_unit(mapping_id: int, entry_id: int):
     return redirect(url_for("mrs.workbench", mapping_id=mapping.id))
 
 
-@bp.route("/mappings/<int:mapping_id>/report.csv")
+@bp.route("/mappings/<int:mapping_id>/report-<part>.csv")
 @roles_required(*READERS)
-def report_csv(mapping_id: int):
+def report_csv(mapping_id: int, part: str):
+    """One table of the report: its summary, its unit mappings or its coverage."""
+    if part not in report_tables.PARTS:
+        abort(404)
     mapping = _mapping(mapping_id)
-    return Response(benchmarking.report_csv(mapping), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{benchmarking.report_name(mapping)}.csv"'})
+    return Response(report_tables.report_part_csv(mapping, part), mimetype=exports.CSV_TYPE,
+                    headers=exports.attachment(f"{benchmarking.report_name(mapping)}-{part}.csv"))
+
+
+@bp.route("/mappings/<int:mapping_id>/report.zip")
+@roles_required(*READERS)
+def report_zip(mapping_id: int):
+    """The report's three tables, one CSV file each."""
+    mapping = _mapping(mapping_id)
+    name = benchmarking.report_name(mapping)
+    return Response(exports.to_zip(name, report_tables.report_tables(mapping)), mimetype=exports.ZIP_TYPE,
+                    headers=exports.attachment(f"{name}.zip"))
+
+
+@bp.route("/mappings/<int:mapping_id>/report.xlsx")
+@roles_required(*READERS)
+def report_xlsx(mapping_id: int):
+    mapping = _mapping(mapping_id)
+    book = workbooks.workbook(report_tables.report_tables(mapping), locale=str(get_locale()),
+                              title=_("Benchmarking report"))
+    return Response(book, mimetype=workbooks.MEDIA_TYPE,
+                    headers=exports.attachment(f"{benchmarking.report_name(mapping)}.xlsx"))
 
 
 @bp.route("/mappings/<int:mapping_id>/report.pdf")

@@ -1,3 +1,3 @@
 """The statistics dashboard and its exports (`stats.*`)."""
 
-from skills_cert.statistics.views import dashboard  # noqa: F401
+from skills_cert.statistics.views import dashboard, refresh  # noqa: F401

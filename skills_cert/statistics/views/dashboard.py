@@ -1,4 +1,4 @@
-"""The statistics dashboard for policy makers, and its CSV and PDF exports (aggregates only)."""
+"""The statistics dashboard for policy makers, and its CSV, Excel and PDF exports (aggregates only)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import datetime as dt
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import get_locale
 
+from skills_cert import exports, workbooks
 from skills_cert.columns import utcnow
 from skills_cert.extensions import db
 from skills_cert.roles import STATISTICS_READERS
 from skills_cert.statistics import charts as ch
+from skills_cert.statistics import downloads
 from skills_cert.statistics import report as report_service
 from skills_cert.statistics.views.forms import StatisticsFilterForm
 from skills_cert.web.access import roles_required
@@ -59,8 +61,27 @@ def table_csv(key: str):
     if key not in report_service.TABLE_KEYS:
         abort(404)
     _form, report, _described = _report(only=key)
-    return Response(report_service.table_csv(report.table(key)), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="statistics-{key}.csv"'})
+    return Response(downloads.table_csv(report.table(key)), mimetype=exports.CSV_TYPE,
+                    headers=exports.attachment(f"statistics-{key}.csv"))
+
+
+@bp.route("/<key>.xlsx")
+@roles_required(*READERS)
+def table_xlsx(key: str):
+    if key not in report_service.TABLE_KEYS:
+        abort(404)
+    _form, report, described = _report(only=key)
+    return Response(downloads.workbook(report, described), mimetype=workbooks.MEDIA_TYPE,
+                    headers=exports.attachment(f"statistics-{key}.xlsx"))
+
+
+@bp.route("/report.xlsx")
+@roles_required(*READERS)
+def report_xlsx():
+    """Every table of the dashboard, one sheet each."""
+    _form, report, described = _report()
+    return Response(downloads.workbook(report, described), mimetype=workbooks.MEDIA_TYPE,
+                    headers=exports.attachment(f"statistics-{report.today.isoformat()}.xlsx"))
 
 
 @bp.route("/report.pdf")
