@@ -125,6 +125,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LOOKUP_GUESS_LIMIT": os.environ.get("LOOKUP_GUESS_LIMIT", "5 per 7 days"),
         # The QR verification page, per client: generous, for an employer checking a whole crew.
         "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "60 per minute;600 per hour"),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;200 per hour"),
         # Addresses (or networks) of the reverse proxies whose X-Forwarded-For and
         # X-Forwarded-Proto are believed, comma-separated, e.g. "127.0.0.1" for nginx on the same
         # machine. Empty: no forwarded header is read, and every client is the proxy's address.

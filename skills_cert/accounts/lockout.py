@@ -21,7 +21,7 @@ SCOPE = "login"
 
 
 def login_rate_limit() -> str:
-    return current_app.config.get("LOGIN_RATE_LIMIT", "20 per minute;200 per hour")
+    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def policy() -> LockoutPolicy:

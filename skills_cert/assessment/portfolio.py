@@ -26,7 +26,7 @@ from skills_cert.assessment.rpl_models import (
     Judgement,
     PortfolioItem,
 )
-from skills_cert.assessment.sessions import is_assigned
+from skills_cert.assessment.sessions import may_read
 from skills_cert.audit import log as audit
 from skills_cert.columns import utcnow
 from skills_cert.errors import InvalidState, NotAllowed, ValidationFailed
@@ -153,7 +153,7 @@ def add_file(session: so.Session, item: PortfolioItem, data: bytes | None, filen
 
 
 def require_reader(assessment: Assessment, actor: User) -> None:
-    if actor.role not in READERS or (actor.role is Role.ASSESSOR and not is_assigned(assessment.session, actor)):
+    if actor.role not in READERS or (actor.role is Role.ASSESSOR and not may_read(assessment, actor)):
         raise NotAllowed(_("Only the session's assessors, certifying officers and administrators see "
                            "evidence files."))
 

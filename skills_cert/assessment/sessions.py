@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -103,6 +104,22 @@ def enrol(session: so.Session, test_session: TestSession, candidate: Candidate, 
 
 def is_assigned(test_session: TestSession, user: User) -> bool:
     return any(a.id == user.id for a in test_session.assessors)
+
+
+_readers: list[Callable[[Assessment, User], bool]] = []
+
+
+def also_readable_by(check: Callable[[Assessment, User], bool]) -> Callable[[Assessment, User], bool]:
+    """Register *check(assessment, user)*, True when that assessor, though not assigned to the
+    session, may read the assessment and its evidence (never write). A feature above this one
+    registers its own readers: `appeals` its deciders."""
+    _readers.append(check)
+    return check
+
+
+def may_read(assessment: Assessment, user: User) -> bool:
+    """An assessor reads an assessment of their own session, or one a registered check allows."""
+    return is_assigned(assessment.session, user) or any(check(assessment, user) for check in _readers)
 
 
 def sessions_select(user: User) -> sa.Select:

@@ -211,3 +211,46 @@ def test_each_appeal_route_admits_exactly_its_roles(app):
     declared = {endpoint: set(view.required_roles) for endpoint, view in app.view_functions.items()
                 if endpoint.startswith("appeals.")}
     assert declared == expected
+
+
+def test_the_decider_reads_an_rpl_candidates_portfolio_but_writes_nothing(app, client):
+    """An appeal against an RPL decision: the assessor named to decide it (not an assessor of the
+    session) opens the self-assessment, the portfolio and its evidence files (the view audited),
+    and the assessment page; they cannot add or judge evidence. Another assessor still cannot read."""
+    import sqlalchemy as sa
+    from appeal_fixtures import Appealed
+    from assessment_fixtures import build, critical_item
+    from certificate_fixtures import approve
+    from rpl_fixtures import add_accepted_reference
+
+    from skills_cert.assessment.rpl_models import EvidenceFile
+    from skills_cert.audit.models import AuditEntry
+    from skills_cert.extensions import db
+    from helpers import make_user
+
+    setup = build(app)
+    rpl = setup.assessment_ids[0]  # the RPL candidate
+    number = add_accepted_reference(app, rpl, setup.assessor.id)
+    item, _unit = critical_item(app, setup.standard_id)
+    approve(app, setup, 0, fail=item)
+    appeal_id = _assigned(app, Appealed(setup, rpl, item, None))
+    with app.app_context():
+        file_id = db.session.scalar(sa.select(EvidenceFile.id))
+    pages = [f"/assessments/{rpl}", f"/assessments/{rpl}/portfolio", f"/assessments/{rpl}/self-assessment",
+             f"/assessments/{rpl}/portfolio/files/{file_id}"]
+    client.login(make_user(app, Role.ASSESSOR).username)
+    assert [client.get(url).status_code for url in pages] == [403] * 4
+    client.logout()
+
+    client.login(setup.other_assessor.username)
+    appeal_page = client.get(f"/appeals/{appeal_id}", headers=EN).get_data(as_text=True)
+    assert f'href="/assessments/{rpl}/portfolio"' in appeal_page and "Evidence portfolio" in appeal_page
+    assert [client.get(url).status_code for url in pages] == [200] * 4
+    portfolio = client.get(pages[1], headers=EN).get_data(as_text=True)
+    assert "หนังสือรับรองการทำงาน" in portfolio and f"/portfolio/items/{number}/judge" not in portfolio
+    judged = _post(client, f"/assessments/{rpl}/portfolio/items/{number}/judge",
+                   {f"item{number}-judgement": "not_accepted"}, pages[1])
+    assert judged.status_code == 403
+    with app.app_context():
+        views = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "portfolio.file_view")).all()
+        assert [v.actor_id for v in views] == [setup.other_assessor.id]

@@ -29,6 +29,7 @@ from skills_cert.assessment.models import (
     EvidencePhoto,
     TestSession,
 )
+from skills_cert.assessment.sessions import also_readable_by
 from skills_cert.extensions import db
 from skills_cert.roles import Role
 from skills_cert.standards.models import Standard
@@ -63,6 +64,15 @@ def load_appeal(appeal_id: int) -> Appeal:
     if current_user.role is Role.ASSESSOR and not is_member(appeal, current_user):
         abort(403)
     return appeal
+
+
+@also_readable_by
+def _deciders_read_the_evidence(assessment: Assessment, user) -> bool:
+    """An assessor who decides an appeal reads the decision appealed: the assessment page, and an
+    RPL candidate's self-assessment, portfolio and evidence files (each file view audited). Reading
+    only: every page that writes still requires an assessor of the session."""
+    appeal = appeal_of(db.session, assessment)
+    return appeal is not None and is_member(appeal, user)
 
 
 @bp.route("/<int:appeal_id>")

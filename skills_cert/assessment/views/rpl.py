@@ -26,6 +26,7 @@ from skills_cert.assessment.views.rpl_forms import (
     PortfolioItemForm,
     PortfolioJudgeForm,
 )
+from skills_cert.errors import NotAllowed
 from skills_cert.extensions import db
 from skills_cert.i18n import localized
 from skills_cert.roles import Role
@@ -95,7 +96,7 @@ def _upload(field) -> tuple[bytes | None, str | None]:
 @bp.route("/assessments/<int:assessment_id>/portfolio")
 @roles_required(*VIEWERS)
 def portfolio(assessment_id: int):
-    return _render(load_assessment(assessment_id))
+    return _render(load_assessment(assessment_id, read_only=True))
 
 
 @bp.route("/assessments/<int:assessment_id>/portfolio/items", methods=["POST"])
@@ -160,7 +161,7 @@ def portfolio_upload(assessment_id: int, number: int):
 @bp.route("/assessments/<int:assessment_id>/portfolio/files/<int:file_id>")
 @roles_required(*VIEWERS)
 def evidence_file(assessment_id: int, file_id: int):
-    assessment = load_assessment(assessment_id)
+    assessment = load_assessment(assessment_id, read_only=True)
     row = db.session.scalar(sa.select(EvidenceFile).join(PortfolioItem).where(
         EvidenceFile.id == file_id, PortfolioItem.assessment_id == assessment.id))
     if row is None:
@@ -169,6 +170,8 @@ def evidence_file(assessment_id: int, file_id: int):
         data = service.read_file(db.session, row, actor=current_user, folder=_folder())
     except FileMissing:
         abort(404)
+    except NotAllowed:  # the page's check and the service's agree; this is the service's word
+        abort(403)
     db.session.commit()  # the audit entry of this view
     extension = "pdf" if row.media_type == "application/pdf" else "jpg"
     disposition = "attachment" if extension == "pdf" else "inline"

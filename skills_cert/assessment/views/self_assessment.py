@@ -41,7 +41,7 @@ def _render(assessment: Assessment, form: ConfirmForm, posted=None, status: int 
 @bp.route("/assessments/<int:assessment_id>/self-assessment")
 @roles_required(*VIEWERS)
 def self_assessment(assessment_id: int):
-    return _render(load_assessment(assessment_id), ConfirmForm())
+    return _render(load_assessment(assessment_id, read_only=True), ConfirmForm())
 
 
 @bp.route("/assessments/<int:assessment_id>/self-assessment", methods=["POST"])

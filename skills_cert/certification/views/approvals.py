@@ -29,7 +29,7 @@ def approvals():
 @bp.route("/assessments/<int:assessment_id>")
 @roles_required(*VIEWERS)
 def view(assessment_id: int):
-    assessment = load_assessment(assessment_id)
+    assessment = load_assessment(assessment_id, read_only=True)
     form = DecisionForm(data={"version": assessment.version})
     return _render_view(assessment, form)
 
