@@ -1,7 +1,7 @@
 """Certificates as Open Badges 3.0 credentials: made on first request and kept, and the
 authorities' revocation status lists.
 
-Signing a credential canonicalises it (pyld, about 4 ms; `make bench`), so it is kept off the
+Signing a credential canonicalises it (pyld; about 9 ms in all, `make bench`), so it is kept off the
 approval path: the credential is made the first time anyone asks for it (the holder's page or
 download, the office, the API, the PDF, the session ZIP, `flask certificates export`) and kept, so
 every later request serves the same bytes. Revoking or replacing a certificate does not touch the
