@@ -131,7 +131,7 @@ def test_every_altered_copy_fails_in_both_verifiers(app, certs):
         assert result["verified"] is False and result["accepted"] is False, (name, result)
 
 
-def test_a_revoked_certificate_fails_the_status_check_in_both_verifiers(app, certs):
+def test_a_revoked_certificate_fails_the_status_check_in_both_verifiers(app, certs, tmp_path):
     setup, full, _partial = certs
     client = app.test_client()
     credential, _raw = _download(app, full)
@@ -146,6 +146,15 @@ def test_a_revoked_certificate_fails_the_status_check_in_both_verifiers(app, cer
     result, = node_verify([{"credential": credential, "checkStatus": True}], documents_for(client, credential))
     assert result["status"] == {"verified": True, "revoked": [True], "error": None}, result
     assert result["accepted"] is False
+    # The offline command, given the list as published now, says so and fails.
+    (tmp_path / "credential.json").write_text(json.dumps(credential))
+    (tmp_path / "keys.json").write_bytes(client.get("/.well-known/skills-cert-keys.json").data)
+    (tmp_path / "status.json").write_text(json.dumps(status_list))
+    offline = subprocess.run([sys.executable, "-m", "skills_cert.verify_offline", str(tmp_path / "credential.json"),
+                              "--keys", str(tmp_path / "keys.json"), "--status-list", str(tmp_path / "status.json"),
+                              "--json"], capture_output=True, text=True, timeout=120)
+    assert offline.returncode == 1, offline.stdout + offline.stderr
+    assert json.loads(offline.stdout)["status"] == "revoked"
     # No new copy is handed out for a revoked certificate, from any route.
     assert client.get(f"/api/v1/credentials/{certificate.public_id}").status_code == 410
     assert client.get(f"/d/{certificate.download_token}/credential.json").status_code == 410
